@@ -1,0 +1,18 @@
+# Script mode: writes <COMPONENT>_migrations.{hpp,cpp} holding every SQL file as a raw string.
+# File names are NNN_description.sql; NNN is the version, applied in ascending order.
+set(hpp "${OUT_DIR}/${COMPONENT}_migrations.hpp")
+set(cpp "${OUT_DIR}/${COMPONENT}_migrations.cpp")
+file(MAKE_DIRECTORY ${OUT_DIR})
+set(body "")
+foreach(path ${SQL_FILES})
+  get_filename_component(name ${path} NAME_WE)
+  string(REGEX MATCH "^([0-9]+)_" _ ${name})
+  if(NOT CMAKE_MATCH_1)
+    message(FATAL_ERROR "migration ${path} must be named NNN_description.sql")
+  endif()
+  math(EXPR version "${CMAKE_MATCH_1}")
+  file(READ ${path} sql)
+  string(APPEND body "      {${version}, \"${name}\", R\"market_sql(${sql})market_sql\"},\n")
+endforeach()
+file(WRITE ${hpp} "// Generated from ${COMPONENT}'s migrations/*.sql; do not edit.\n#pragma once\n#include \"market/pg/migrations.hpp\"\n\nnamespace market::migrations {\nconst market::pg::MigrationSet& ${COMPONENT}();\n}\n")
+file(WRITE ${cpp} "// Generated; do not edit.\n#include \"${COMPONENT}_migrations.hpp\"\n\nnamespace market::migrations {\nconst market::pg::MigrationSet& ${COMPONENT}() {\n  static const market::pg::MigrationSet kSet{\"${COMPONENT}\", {\n${body}  }};\n  return kSet;\n}\n}  // namespace market::migrations\n")

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Starts and stops a private PostgreSQL 15 cluster and Redis 7 under a state directory, on
+# loopback ports of their own: no system services are used or touched.
+#
+#   infra.sh start    STATE_DIR PG_PORT REDIS_PORT
+#   infra.sh stop     STATE_DIR
+#   infra.sh redis-stop|redis-start|redis-restart STATE_DIR REDIS_PORT
+#
+# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user. Local
+# superuser access over loopback is trusted (this is a private development cluster); every
+# other role authenticates with scram-sha-256.
+set -euo pipefail
+
+pg_bin=/usr/lib/postgresql/15/bin
+cmd=${1:?usage: infra.sh start|stop|redis-stop|redis-start|redis-restart STATE_DIR ...}
+state_dir=${2:?state directory required}
+mkdir -p "$state_dir"
+state_dir=$(cd "$state_dir" && pwd)
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# The postgres user must reach the data directory; a checkout under a private home directory
+# is not reachable, so the cluster then lives under /tmp with a link from the state directory.
+pg_data_dir() {
+  local wanted="$state_dir/pg"
+  if [ -L "$wanted" ]; then
+    readlink -f "$wanted"
+    return
+  fi
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$state_dir"; then
+    local key
+    key=$(printf '%s' "$state_dir" | md5sum | cut -c1-12)
+    local elsewhere="/tmp/market-pg-$key"
+    mkdir -p "$elsewhere"
+    ln -sfn "$elsewhere" "$wanted"
+    echo "$elsewhere"
+    return
+  fi
+  echo "$wanted"
+}
+
+start_pg() {
+  local port=$1 data
+  data=$(pg_data_dir)
+  mkdir -p "$data"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data" && chmod 700 "$data"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_pg "$pg_bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >"$state_dir/initdb.log" 2>&1
+    {
+      echo "listen_addresses = '127.0.0.1'"
+      echo "unix_socket_directories = '$data'"
+      echo "max_connections = 200"
+      echo "fsync = on"
+      echo "shared_buffers = 128MB"
+    } >>"$data/postgresql.conf"
+    # Trust only the superuser on loopback; service roles prove their password.
+    sed -i '/^host/d' "$data/pg_hba.conf"
+    {
+      echo "host all postgres 127.0.0.1/32 trust"
+      echo "host all all 127.0.0.1/32 scram-sha-256"
+    } >>"$data/pg_hba.conf"
+  fi
+  if as_pg "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    return
+  fi
+  as_pg "$pg_bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start >/dev/null
+  echo "$port" >"$state_dir/pg.port"
+}
+
+stop_pg() {
+  local data
+  [ -e "$state_dir/pg" ] || return 0
+  data=$(pg_data_dir)
+  if [ -f "$data/postmaster.pid" ]; then
+    as_pg "$pg_bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  fi
+}
+
+start_redis() {
+  local port=$1
+  mkdir -p "$state_dir/redis"
+  if [ -f "$state_dir/redis.pid" ] && kill -0 "$(cat "$state_dir/redis.pid")" 2>/dev/null; then
+    return
+  fi
+  # Append-only file with fsync on every write: events in Streams survive a Redis restart.
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$state_dir/redis" --daemonize yes \
+    --pidfile "$state_dir/redis.pid" --logfile "$state_dir/redis/redis.log" \
+    --appendonly yes --appendfsync always --save '' >/dev/null
+  for _ in $(seq 1 100); do
+    redis-cli -p "$port" ping >/dev/null 2>&1 && return
+    sleep 0.05
+  done
+  echo "infra: redis did not start on port $port" >&2
+  exit 1
+}
+
+stop_redis() {
+  [ -f "$state_dir/redis.pid" ] || return 0
+  local pid
+  pid=$(cat "$state_dir/redis.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  rm -f "$state_dir/redis.pid"
+}
+
+case "$cmd" in
+  start)
+    start_pg "${3:?pg port}"
+    start_redis "${4:?redis port}"
+    ;;
+  stop)
+    stop_redis
+    stop_pg
+    ;;
+  redis-stop) stop_redis ;;
+  redis-start) start_redis "${3:?redis port}" ;;
+  redis-restart)
+    stop_redis
+    start_redis "${3:?redis port}"
+    ;;
+  *)
+    echo "infra: unknown command $cmd" >&2
+    exit 2
+    ;;
+esac
