@@ -1,0 +1,49 @@
+// ServiceConfig: everything a service process reads from its environment, in one place.
+//
+// Twelve-factor: every service reads the same MARKET_* variable names, so one service's
+// settings never leak into another's (the local stack and the Kubernetes manifests set them
+// per process). The defaults run against the local stack that deploy/local/run.sh starts:
+//
+//   market::config::Env env;
+//   auto config = market::runtime::LoadServiceConfig(kListings, env);
+//   if (!config.ok()) { /* print config.status() and exit 1: fail fast on bad config */ }
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "market/common/config.hpp"
+#include "market/common/log.hpp"
+#include "market/common/statusor.hpp"
+#include "market/connect/server.hpp"
+#include "market/pg/pool.hpp"
+#include "market/redis/client.hpp"
+
+namespace market::runtime {
+
+// What distinguishes one service from another before any configuration is read.
+struct ServiceIdentity {
+  std::string_view name;               // "listings": also its schema and database role suffix
+  std::string_view full_service_name;  // "market.listings.v1.ListingsService"
+  std::uint16_t default_port;          // its port in the local stack
+};
+
+struct ServiceConfig {
+  std::string name;
+  std::string full_service_name;
+  connect::ServerOptions server;
+  pg::PoolOptions pg;
+  std::string pg_schema;
+  redis::Options redis;
+  std::string token_secret;
+  log::Level log_level = log::Level::kInfo;
+  // Whether this process runs the outbox relay for its schema.
+  bool relay_events = true;
+};
+
+// Reads the MARKET_* variables (see the README's configuration table). invalid_argument names
+// every bad variable and its rule.
+StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, config::Env& env);
+
+}  // namespace market::runtime

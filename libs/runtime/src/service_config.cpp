@@ -1,0 +1,101 @@
+#include "market/runtime/service_config.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace market::runtime {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Local-stack defaults. deploy/local/run.sh starts PostgreSQL and Redis on these ports and
+// bootstraps each service's role with the password below; anything else sets the variables.
+constexpr std::uint16_t kLocalPostgresPort = 15432;
+constexpr std::uint16_t kLocalRedisPort = 16379;
+constexpr std::string_view kLocalTokenSecret = "market-local-development-token-secret-0123456789";
+
+std::string QuoteConninfoValue(std::string_view value) {
+  // libpq conninfo: single-quote the value and escape backslashes and quotes inside it.
+  std::string quoted = "'";
+  for (char c : value) {
+    if (c == '\\' || c == '\'') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+StatusOr<log::Level> ParseLogLevel(std::string_view text) {
+  if (text == "debug") return log::Level::kDebug;
+  if (text == "info") return log::Level::kInfo;
+  if (text == "warn") return log::Level::kWarn;
+  if (text == "error") return log::Level::kError;
+  return InvalidArgumentError("MARKET_LOG_LEVEL: must be one of debug, info, warn, error, got \"" +
+                              std::string(text) + "\"");
+}
+
+}  // namespace
+
+StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, config::Env& env) {
+  ServiceConfig config;
+  config.name = std::string(identity.name);
+  config.full_service_name = std::string(identity.full_service_name);
+
+  auto& http = config.server.http;
+  http.address = env.String("MARKET_HTTP_ADDRESS", "127.0.0.1");
+  http.port = env.Port("MARKET_HTTP_PORT", identity.default_port);
+  http.io_threads = static_cast<int>(env.Int("MARKET_IO_THREADS", 1, 1, 64));
+  http.max_body_bytes =
+      static_cast<std::size_t>(env.Int("MARKET_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
+  http.max_header_bytes =
+      static_cast<std::size_t>(env.Int("MARKET_MAX_HEADER_BYTES", 16 << 10, 1024, 1 << 20));
+  http.read_timeout = env.Millis("MARKET_READ_TIMEOUT_MS", milliseconds(10000), milliseconds(100),
+                                 milliseconds(600000));
+  http.idle_timeout = env.Millis("MARKET_IDLE_TIMEOUT_MS", milliseconds(60000),
+                                 milliseconds(100), milliseconds(3600000));
+  http.write_timeout = env.Millis("MARKET_WRITE_TIMEOUT_MS", milliseconds(10000),
+                                  milliseconds(100), milliseconds(600000));
+  http.max_connections =
+      static_cast<std::size_t>(env.Int("MARKET_MAX_CONNECTIONS", 1024, 1, 100000));
+  http.drain_timeout = env.Millis("MARKET_DRAIN_TIMEOUT_MS", milliseconds(25000),
+                                  milliseconds(0), milliseconds(600000));
+  config.server.worker_threads =
+      static_cast<std::size_t>(env.Int("MARKET_WORKER_THREADS", 8, 1, 256));
+  config.server.max_queued_calls =
+      static_cast<std::size_t>(env.Int("MARKET_MAX_QUEUED_CALLS", 1024, 1, 1000000));
+
+  const std::string default_role = "market_" + config.name;
+  const std::string pg_host = env.String("MARKET_PG_HOST", "127.0.0.1");
+  const std::uint16_t pg_port = env.Port("MARKET_PG_PORT", kLocalPostgresPort);
+  const std::string pg_database = env.String("MARKET_PG_DATABASE", "market");
+  const std::string pg_user = env.String("MARKET_PG_USER", default_role);
+  const std::string pg_password = env.Secret("MARKET_PG_PASSWORD", default_role + "_local");
+  config.pg_schema = env.String("MARKET_PG_SCHEMA", config.name);
+  config.pg.max_connections =
+      static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
+  config.pg.acquire_timeout = env.Millis("MARKET_PG_ACQUIRE_TIMEOUT_MS", milliseconds(2000),
+                                         milliseconds(1), milliseconds(60000));
+  config.pg.dsn = "host=" + QuoteConninfoValue(pg_host) + " port=" + std::to_string(pg_port) +
+                  " dbname=" + QuoteConninfoValue(pg_database) +
+                  " user=" + QuoteConninfoValue(pg_user) +
+                  " password=" + QuoteConninfoValue(pg_password) +
+                  " application_name=" + QuoteConninfoValue("market-" + config.name);
+
+  config.redis.host = env.String("MARKET_REDIS_HOST", "127.0.0.1");
+  config.redis.port = env.Port("MARKET_REDIS_PORT", kLocalRedisPort);
+  config.redis.password = env.Secret("MARKET_REDIS_PASSWORD", "");
+  config.redis.command_timeout = env.Millis("MARKET_REDIS_TIMEOUT_MS", milliseconds(500),
+                                            milliseconds(1), milliseconds(60000));
+
+  config.token_secret = env.Secret("MARKET_TOKEN_SECRET", kLocalTokenSecret);
+  if (config.token_secret.size() < 32) {
+    return InvalidArgumentError("MARKET_TOKEN_SECRET: must be at least 32 bytes");
+  }
+  MARKET_ASSIGN_OR_RETURN(config.log_level, ParseLogLevel(env.String("MARKET_LOG_LEVEL", "info")));
+  config.relay_events = env.Bool("MARKET_RELAY_EVENTS", true);
+
+  MARKET_RETURN_IF_ERROR(env.Check());
+  return config;
+}
+
+}  // namespace market::runtime

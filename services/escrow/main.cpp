@@ -1,0 +1,8 @@
+// The escrow service process: wiring only; the plumbing lives in market::runtime.
+#include "escrow_identity.hpp"
+#include "escrow_migrations.hpp"
+#include "market/runtime/service_host.hpp"
+
+int main() {
+  return market::runtime::RunService(market::escrow::kIdentity, market::migrations::escrow(), {});
+}
