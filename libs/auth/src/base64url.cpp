@@ -1,0 +1,78 @@
+#include "market/auth/base64url.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace market::auth {
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+constexpr std::array<std::int8_t, 256> MakeDecodeTable() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& entry : table) entry = -1;
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  }
+  return table;
+}
+
+constexpr std::array<std::int8_t, 256> kDecode = MakeDecodeTable();
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string text;
+  text.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t group =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+        static_cast<unsigned char>(bytes[i + 2]);
+    text += kAlphabet[(group >> 18) & 63];
+    text += kAlphabet[(group >> 12) & 63];
+    text += kAlphabet[(group >> 6) & 63];
+    text += kAlphabet[group & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]))
+                                << 16;
+    text += kAlphabet[(group >> 18) & 63];
+    text += kAlphabet[(group >> 12) & 63];
+  } else if (rest == 2) {
+    const std::uint32_t group =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    text += kAlphabet[(group >> 18) & 63];
+    text += kAlphabet[(group >> 12) & 63];
+    text += kAlphabet[(group >> 6) & 63];
+  }
+  return text;
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  // A single leftover character carries only 6 bits, less than one byte.
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string bytes;
+  bytes.reserve(text.size() * 3 / 4);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const std::int8_t value = kDecode[static_cast<unsigned char>(c)];
+    if (value < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes += static_cast<char>((buffer >> bits) & 0xff);
+    }
+  }
+  // The unused low bits of the last character must be zero for the encoding to be canonical.
+  if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return bytes;
+}
+
+}  // namespace market::auth

@@ -1,0 +1,61 @@
+#include "market/auth/base64url.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace market::auth {
+namespace {
+
+TEST_CASE("base64url encodes the RFC 4648 test vectors without padding", "[base64url]") {
+  const std::pair<std::string, std::string> rows[] = {
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& [bytes, text] : rows) {
+    CAPTURE(bytes);
+    CHECK(Base64UrlEncode(bytes) == text);
+    const auto decoded = Base64UrlDecode(text);
+    REQUIRE(decoded.has_value());
+    CHECK(*decoded == bytes);
+  }
+}
+
+TEST_CASE("base64url uses - and _ where standard base64 uses + and /", "[base64url]") {
+  CHECK(Base64UrlEncode("\xfb\xff") == "-_8");
+  CHECK(Base64UrlEncode("\xfb\xef\xbe") == "----");
+  CHECK(Base64UrlEncode("\xff\xff\xff") == "____");
+}
+
+TEST_CASE("every byte value survives a round trip", "[base64url]") {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  for (std::size_t length = 0; length <= bytes.size(); length += 37) {
+    const std::string prefix = bytes.substr(0, length);
+    CAPTURE(length);
+    CHECK(Base64UrlDecode(Base64UrlEncode(prefix)) == prefix);
+  }
+  CHECK(Base64UrlDecode(Base64UrlEncode(bytes)) == bytes);
+}
+
+TEST_CASE("malformed base64url is rejected", "[base64url]") {
+  const std::string rows[] = {
+      "Zg==",   // padding
+      "Zm8=",   // padding
+      "Zm+v",   // standard alphabet
+      "Zm/v",   // standard alphabet
+      "Z",      // a lone character is less than a byte
+      "Zm9vY",  // likewise after full groups
+      " Zg",    // whitespace
+      "Zg\n",   // whitespace
+      "Zm9v.",  // separator
+      "Zh",     // non-zero unused bits: a second spelling of "f"
+      "Zm9",    // non-zero unused bits: a second spelling of "fo"
+      std::string("Z\0g", 3),
+  };
+  for (const auto& text : rows) {
+    CAPTURE(text);
+    CHECK_FALSE(Base64UrlDecode(text).has_value());
+  }
+}
+
+}  // namespace
+}  // namespace market::auth
