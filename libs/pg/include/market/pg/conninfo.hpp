@@ -1,0 +1,31 @@
+// Connection strings: libpq accepts "host=... user=..." or "postgresql://user@host/db" forms.
+//
+// OverrideConninfo parses either form and writes it back as keyword/value pairs with some options
+// replaced, so code can add a connect timeout or swap credentials without caring how the operator
+// wrote the DSN:
+//
+//   auto dsn = market::pg::OverrideConninfo(admin_dsn, {{"user", "listings"}, {"password", pw}});
+//   if (!dsn.ok()) return dsn.status();
+//
+// Error messages never repeat the string: a DSN may carry a password.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "market/common/statusor.hpp"
+
+namespace market::pg {
+
+using ConninfoOverrides = std::vector<std::pair<std::string, std::string>>;
+
+// `dsn` with every option in `overrides` set to the given value (added when absent), as a
+// keyword/value string. invalid_argument when `dsn` is not a valid libpq connection string.
+StatusOr<std::string> OverrideConninfo(std::string_view dsn, const ConninfoOverrides& overrides);
+
+// The value of option `keyword` in `dsn`; empty when absent or when `dsn` does not parse.
+std::string ConninfoValue(std::string_view dsn, std::string_view keyword);
+
+}  // namespace market::pg

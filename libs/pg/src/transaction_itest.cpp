@@ -1,0 +1,208 @@
+#include "market/pg/transaction.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <barrier>
+#include <string>
+#include <thread>
+
+#include "market/testing/postgres.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using market::OkStatus;
+using market::Status;
+using market::StatusCode;
+using market::pg::InTransaction;
+using market::pg::Isolation;
+using market::pg::Pool;
+using market::pg::TxOptions;
+
+struct Fixture {
+  explicit Fixture(std::string_view prefix, const char* setup_sql)
+      : db(market::testing::CreateServiceDatabase(prefix)),
+        pool({.dsn = db.dsn, .max_connections = 4}) {
+    const Status created = InTransaction(pool, [&](pqxx::work& work) {
+      work.exec(setup_sql);
+      return OkStatus();
+    });
+    REQUIRE(created.ok());
+  }
+
+  std::int64_t Scalar(const std::string& sql) {
+    auto value = InTransaction(pool, [&](pqxx::work& work) -> market::StatusOr<std::int64_t> {
+      return work.exec1(sql)[0].as<std::int64_t>();
+    });
+    REQUIRE(value.ok());
+    return *value;
+  }
+
+  market::testing::TestDatabase db;
+  Pool pool;
+};
+
+// Both transactions read the whole ledger before either writes, then append an entry equal to
+// the total: under SERIALIZABLE only a serial order may commit (100, 100, 200 -> 400).
+Status AppendTotal(Pool& pool, int max_attempts, std::barrier<>& both_read,
+                   std::atomic<int>& runs) {
+  int attempt = 0;
+  TxOptions options{.isolation = Isolation::kSerializable, .max_attempts = max_attempts};
+  return InTransaction(pool, options, [&](pqxx::work& work) {
+    ++attempt;
+    ++runs;
+    const auto total = work.exec1("SELECT sum(amount) FROM ledger")[0].as<std::int64_t>();
+    if (attempt == 1) both_read.arrive_and_wait();
+    work.exec_params("INSERT INTO ledger (amount) VALUES ($1)", total);
+    return OkStatus();
+  });
+}
+
+// Locks row `first`, waits until the other transaction holds its first row, then locks `second`.
+Status CrossUpdate(Pool& pool, int max_attempts, int first, int second,
+                   std::barrier<>& both_locked) {
+  int attempt = 0;
+  return InTransaction(pool, {.max_attempts = max_attempts}, [&](pqxx::work& work) {
+    ++attempt;
+    work.exec_params("UPDATE counters SET n = n + 1 WHERE id = $1", first);
+    if (attempt == 1) both_locked.arrive_and_wait();
+    work.exec_params("UPDATE counters SET n = n + 1 WHERE id = $1", second);
+    return OkStatus();
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a non-OK status from the transaction function leaves nothing written", "[pg][tx]") {
+  Fixture f("tx_rollback", "CREATE TABLE bids (id integer PRIMARY KEY)");
+  int runs = 0;
+  const Status status = InTransaction(f.pool, [&](pqxx::work& work) -> Status {
+    ++runs;
+    work.exec("INSERT INTO bids VALUES (1)");
+    return market::FailedPreconditionError("job_id: the job is closed");
+  });
+  CHECK(status == market::FailedPreconditionError("job_id: the job is closed"));
+  CHECK(runs == 1);
+  CHECK(f.Scalar("SELECT count(*) FROM bids") == 0);
+}
+
+TEST_CASE("a StatusOr transaction returns its value after commit", "[pg][tx]") {
+  Fixture f("tx_value", "CREATE TABLE bids (id serial PRIMARY KEY, amount bigint)");
+  auto id = InTransaction(f.pool, [](pqxx::work& work) -> market::StatusOr<int> {
+    return work.exec1("INSERT INTO bids (amount) VALUES (500) RETURNING id")[0].as<int>();
+  });
+  REQUIRE(id.ok());
+  CHECK(f.Scalar("SELECT amount FROM bids WHERE id = " + std::to_string(*id)) == 500);
+
+  auto missing = InTransaction(f.pool, [](pqxx::work&) -> market::StatusOr<int> {
+    return market::NotFoundError("bid_id: no such bid");
+  });
+  CHECK(missing.status() == market::NotFoundError("bid_id: no such bid"));
+}
+
+TEST_CASE("a transaction runs at the isolation level and access mode asked for", "[pg][tx]") {
+  Fixture f("tx_isolation", "CREATE TABLE t (id integer)");
+  auto level = [&](TxOptions options) {
+    auto value =
+        InTransaction(f.pool, options, [](pqxx::work& work) -> market::StatusOr<std::string> {
+          return work.exec1("SELECT current_setting('transaction_isolation')")[0].as<std::string>();
+        });
+    REQUIRE(value.ok());
+    return *value;
+  };
+  CHECK(level({}) == "read committed");
+  CHECK(level({.isolation = Isolation::kRepeatableRead}) == "repeatable read");
+  CHECK(level({.isolation = Isolation::kSerializable}) == "serializable");
+
+  const Status write = InTransaction(f.pool, {.read_only = true}, [](pqxx::work& work) {
+    work.exec("INSERT INTO t VALUES (1)");
+    return OkStatus();
+  });
+  CHECK_FALSE(write.ok());
+  CHECK(f.Scalar("SELECT count(*) FROM t") == 0);
+}
+
+TEST_CASE("a serialization failure aborts one transaction, and retries let both succeed",
+          "[pg][tx]") {
+  Fixture f("tx_skew",
+            "CREATE TABLE ledger (id serial PRIMARY KEY, amount bigint NOT NULL);"
+            "INSERT INTO ledger (amount) VALUES (100)");
+
+  SECTION("without retries one of them is aborted") {
+    std::barrier both_read(2);
+    std::atomic<int> runs{0};
+    Status a, b;
+    std::thread first([&] { a = AppendTotal(f.pool, 1, both_read, runs); });
+    std::thread second([&] { b = AppendTotal(f.pool, 1, both_read, runs); });
+    first.join();
+    second.join();
+    CHECK(a.ok() != b.ok());
+    const Status failed = a.ok() ? b : a;
+    CHECK(failed.code() == StatusCode::kAborted);
+    CHECK(failed.message() == "conflicting write; retry");
+    CHECK(runs == 2);
+    CHECK(f.Scalar("SELECT sum(amount) FROM ledger") == 200);
+  }
+
+  SECTION("with retries both commit in a serial order") {
+    std::barrier both_read(2);
+    std::atomic<int> runs{0};
+    Status a, b;
+    std::thread first([&] { a = AppendTotal(f.pool, 5, both_read, runs); });
+    std::thread second([&] { b = AppendTotal(f.pool, 5, both_read, runs); });
+    first.join();
+    second.join();
+    CHECK(a.ok());
+    CHECK(b.ok());
+    CHECK(runs >= 3);
+    CHECK(f.Scalar("SELECT count(*) FROM ledger") == 3);
+    CHECK(f.Scalar("SELECT sum(amount) FROM ledger") == 400);
+  }
+}
+
+TEST_CASE("a deadlock aborts one transaction, and retries let both succeed", "[pg][tx]") {
+  Fixture f("tx_deadlock",
+            "CREATE TABLE counters (id integer PRIMARY KEY, n integer NOT NULL);"
+            "INSERT INTO counters VALUES (1, 0), (2, 0)");
+
+  SECTION("without retries one of them is aborted") {
+    std::barrier both_locked(2);
+    Status a, b;
+    std::thread first([&] { a = CrossUpdate(f.pool, 1, 1, 2, both_locked); });
+    std::thread second([&] { b = CrossUpdate(f.pool, 1, 2, 1, both_locked); });
+    first.join();
+    second.join();
+    CHECK(a.ok() != b.ok());
+    CHECK((a.ok() ? b : a).code() == StatusCode::kAborted);
+    CHECK(f.Scalar("SELECT sum(n) FROM counters") == 2);
+  }
+
+  SECTION("with retries both commit") {
+    std::barrier both_locked(2);
+    Status a, b;
+    std::thread first([&] { a = CrossUpdate(f.pool, 5, 1, 2, both_locked); });
+    std::thread second([&] { b = CrossUpdate(f.pool, 5, 2, 1, both_locked); });
+    first.join();
+    second.join();
+    CHECK(a.ok());
+    CHECK(b.ok());
+    CHECK(f.Scalar("SELECT n FROM counters WHERE id = 1") == 2);
+    CHECK(f.Scalar("SELECT n FROM counters WHERE id = 2") == 2);
+  }
+}
+
+TEST_CASE("a transaction past its deadline does not start", "[pg][tx]") {
+  Fixture f("tx_late", "CREATE TABLE t (id integer)");
+  int runs = 0;
+  const Status status =
+      InTransaction(f.pool, {.deadline = Clock::now() - 1ms}, [&](pqxx::work& work) {
+        ++runs;
+        work.exec("INSERT INTO t VALUES (1)");
+        return OkStatus();
+      });
+  CHECK(status.code() == StatusCode::kDeadlineExceeded);
+  CHECK(runs == 0);
+  CHECK(f.Scalar("SELECT count(*) FROM t") == 0);
+}
