@@ -1,0 +1,124 @@
+#include "client_connection.hpp"
+
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace market::http::internal {
+namespace {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+// Generous: the answers come from our own services, whose headers are small.
+constexpr std::uint32_t kMaxResponseHeaderBytes = 64 << 10;
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ClientConnection>> ClientConnection::Open(
+    const Endpoint& endpoint, Clock::time_point connect_deadline, Clock::time_point deadline) {
+  auto connection =
+      std::make_unique<ClientConnection>(endpoint.host + ":" + std::to_string(endpoint.port));
+  const std::string& peer = connection->peer_;
+
+  beast::error_code ec;
+  std::vector<tcp::endpoint> candidates;
+  const auto address = net::ip::make_address(endpoint.host, ec);
+  if (!ec) {
+    candidates.emplace_back(address, endpoint.port);
+  } else {
+    tcp::resolver resolver(connection->io_context_);
+    const auto results = resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
+    if (ec) return UnavailableError("cannot resolve " + peer + ": " + ec.message());
+    for (const auto& entry : results) candidates.push_back(entry.endpoint());
+  }
+
+  connection->stream_.expires_at(connect_deadline);
+  connection->stream_.async_connect(
+      candidates, [&ec](beast::error_code result, const tcp::endpoint&) { ec = result; });
+  connection->RunPending();
+  if (ec == beast::error::timeout) {
+    if (connect_deadline >= deadline) {
+      return DeadlineExceededError("deadline passed while connecting to " + peer);
+    }
+    return UnavailableError("connecting to " + peer + " timed out");
+  }
+  if (ec) return UnavailableError("cannot connect to " + peer + ": " + ec.message());
+  // Only asynchronous operations run on this socket; non-blocking mode makes the peek in
+  // LooksReusable() return at once.
+  connection->stream_.socket().non_blocking(true, ec);
+  connection->stream_.socket().set_option(tcp::no_delay(true), ec);
+  return connection;
+}
+
+Status ClientConnection::Write(const Request& request, Clock::time_point deadline, bool& sent_any) {
+  beast::error_code ec;
+  std::size_t sent = 0;
+  stream_.expires_at(deadline);
+  bhttp::async_write(stream_, request, [&](beast::error_code result, std::size_t bytes) {
+    ec = result;
+    sent = bytes;
+  });
+  RunPending();
+  sent_any = sent > 0;
+  if (ec == beast::error::timeout) {
+    return DeadlineExceededError("deadline passed while sending to " + peer_);
+  }
+  if (ec)
+    return UnavailableError("connection to " + peer_ + " failed while sending: " + ec.message());
+  return OkStatus();
+}
+
+StatusOr<Response> ClientConnection::Read(Clock::time_point deadline, std::size_t max_body_bytes,
+                                          bool head) {
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.header_limit(kMaxResponseHeaderBytes);
+  parser.body_limit(max_body_bytes);
+  parser.skip(head);
+  beast::error_code ec;
+  stream_.expires_at(deadline);
+  bhttp::async_read(stream_, buffer_, parser,
+                    [&ec](beast::error_code result, std::size_t) { ec = result; });
+  RunPending();
+  if (!ec) return parser.release();
+  if (ec == beast::error::timeout) {
+    return DeadlineExceededError("deadline passed while waiting for " + peer_);
+  }
+  if (ec == bhttp::error::body_limit) {
+    return ResourceExhaustedError("response from " + peer_ + " exceeds " +
+                                  std::to_string(max_body_bytes) + " bytes");
+  }
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      &ec.category() != &beast::error_code(bhttp::error::bad_method).category()) {
+    return UnavailableError("connection to " + peer_ +
+                            " closed before the response: " + ec.message());
+  }
+  return UnavailableError("malformed response from " + peer_ + ": " + ec.message());
+}
+
+bool ClientConnection::LooksReusable() {
+  if (buffer_.size() > 0 || !stream_.socket().is_open()) return false;
+  char byte = 0;
+  beast::error_code ec;
+  const std::size_t peeked =
+      stream_.socket().receive(net::buffer(&byte, 1), tcp::socket::message_peek, ec);
+  // Nothing to read is the one healthy state: EOF means the server closed it, bytes mean it
+  // answered something nobody asked for.
+  return peeked == 0 && ec == net::error::would_block;
+}
+
+void ClientConnection::RunPending() {
+  io_context_.restart();
+  io_context_.run();
+}
+
+}  // namespace market::http::internal
