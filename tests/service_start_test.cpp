@@ -16,8 +16,8 @@
 #include "market/connect/client.hpp"
 #include "market/http/client.hpp"
 #include "market/runtime/service_host.hpp"
-#include "market/testing/databases.hpp"
-#include "market/testing/redis_server.hpp"
+#include "market/testing/postgres.hpp"
+#include "market/testing/redis.hpp"
 #include "reputation_identity.hpp"
 #include "reputation_migrations.hpp"
 
