@@ -51,6 +51,10 @@ Consumer::Consumer(pg::Pool& pool, redis::Client& redis, ConsumerOptions options
 Consumer::~Consumer() { Stop(); }
 
 StatusOr<std::size_t> Consumer::PollOnce() {
+  if (options_.stream.empty() || options_.group.empty() || options_.consumer_name.empty()) {
+    return InvalidArgumentError("consumer options: stream, group and consumer_name are required");
+  }
+  if (options_.batch_size == 0) return InvalidArgumentError("batch_size: must be at least 1");
   if (!redis_.Healthy()) return UnavailableError("redis: unavailable, events wait in the stream");
   MARKET_RETURN_IF_ERROR(EnsureGroup());
   std::size_t settled = 0;
@@ -110,6 +114,7 @@ StatusOr<redis::Reply> Consumer::Read(const std::vector<std::string>& command,
 
 void Consumer::Forget() {
   attempts_.clear();
+  pass_seen_.clear();
   pending_cursor_ = "0";
   pending_failed_ = false;
   reclaim_cursor_ = "0-0";
@@ -122,8 +127,17 @@ StatusOr<std::size_t> Consumer::ReadPending() {
                                 "COUNT", count, "STREAMS", options_.stream, pending_cursor_},
                                redis_.options().command_timeout));
   MARKET_ASSIGN_OR_RETURN(std::vector<StreamEntry> entries, EntriesFromReadReply(reply));
+  if (pending_cursor_ == "0") pass_seen_.clear();
+  for (const StreamEntry& entry : entries) pass_seen_.insert(entry.id);
   // A full page may have more behind it: continue after it next step, then start over.
   pending_cursor_ = entries.size() >= options_.batch_size ? entries.back().id : "0";
+  if (pending_cursor_ == "0") {
+    // A whole pass is done: an entry it did not see is no longer ours (another consumer
+    // claimed it), so its count goes.
+    std::erase_if(attempts_,
+                  [&](const auto& counted) { return !pass_seen_.contains(counted.first); });
+    pass_seen_.clear();
+  }
   return Settle(entries);
 }
 

@@ -73,6 +73,7 @@ Fixture::Fixture()
       observer(RedisOptions(milliseconds(0))),
       source("itest_" + RandomSuffix()),
       stream(StreamName(source)) {
+  Observe(observer, {"PING"});  // after a restart Redis answers LOADING for a while
   Require(pg::ApplyMigrations(pool, database.schema, {&OutboxMigrations(), &EffectsMigrations()}),
           "migrations");
 }

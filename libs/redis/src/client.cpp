@@ -10,6 +10,19 @@ namespace {
 
 constexpr std::string_view kErrorPrefix = "redis: ";
 
+// Error replies that say the server cannot serve anything right now, whatever the command: it
+// is loading its data set at start-up, stuck in a script, or a replica without its primary.
+bool IsNotServing(const Reply& reply) {
+  if (reply.type != Reply::Type::kError) return false;
+  for (std::string_view kind : {"LOADING", "BUSY", "MASTERDOWN"}) {
+    if (reply.text.starts_with(kind) &&
+        (reply.text.size() == kind.size() || reply.text[kind.size()] == ' ')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Client::Client(Options options) : options_(std::move(options)) {}
@@ -53,8 +66,13 @@ StatusOr<std::vector<Reply>> Client::Execute(const std::vector<std::vector<std::
     MarkFailed(connection->generation());
     connection.reset();
     Discard();
-  } else {
-    Release(std::move(connection));
+    return replies;
+  }
+  const std::uint64_t generation = connection->generation();
+  Release(std::move(connection));
+  if (replies.ok() && std::any_of(replies->begin(), replies->end(), IsNotServing)) {
+    MarkFailed(generation);
+    return UnavailableError("redis: the server is not serving commands yet");
   }
   return replies;
 }

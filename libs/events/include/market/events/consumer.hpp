@@ -52,6 +52,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -139,6 +140,8 @@ class Consumer {
   std::string reclaim_cursor_ = "0-0";
   // Failed attempts per stream entry id, for the entries this consumer has pending.
   std::map<std::string, int> attempts_;
+  // The entries seen so far in the current pass over the pending list.
+  std::set<std::string> pass_seen_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

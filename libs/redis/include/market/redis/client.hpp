@@ -12,11 +12,13 @@
 //
 // How calls fail:
 //   - unavailable: the transport failed (connect refused or timed out, connection reset, no reply
-//     within the timeout, AUTH refused) or every pooled connection stayed busy for the whole
-//     timeout. After a transport failure the Client opens a retry window of Options::retry_after
-//     during which every call returns unavailable at once, without touching the network; the
-//     first call after the window reconnects. Idle connections are dropped on a failure because
-//     a Redis that restarted has closed them all.
+//     within the timeout, AUTH refused), or the server answered that it cannot serve anything
+//     yet (LOADING its data after a restart, BUSY in a script, MASTERDOWN). Either opens a retry
+//     window of Options::retry_after during which every call returns unavailable at once,
+//     without touching the network; the first call after the window reconnects. Idle
+//     connections are dropped then, because a Redis that restarted has closed them all.
+//     Also unavailable, without a retry window: every pooled connection stayed busy for the
+//     whole timeout.
 //   - failed_precondition: Redis answered with an error reply ("WRONGTYPE ...", "NOGROUP ...").
 //     The message is "redis: " followed by Redis's error text; test it with IsErrorReply. Redis
 //     is healthy in this case and nothing is retried.
