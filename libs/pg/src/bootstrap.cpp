@@ -25,6 +25,8 @@ constexpr std::string_view kLock = "SELECT pg_advisory_xact_lock(716024310058264
 constexpr std::string_view kSelectRole = "SELECT rolsuper FROM pg_roles WHERE rolname = $1";
 constexpr std::string_view kSelectSchemaOwner =
     "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1";
+constexpr std::string_view kSelectPublicSchema =
+    "SELECT 1 FROM pg_namespace WHERE nspname = 'public'";
 constexpr std::string_view kSelectDatabase = "SELECT current_database()";
 constexpr std::string_view kRoleAttributes =
     " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT";
@@ -89,8 +91,10 @@ Status Bootstrap(pqxx::connection& connection, const ServiceDatabase& database,
   work.exec("ALTER ROLE " + role + " SET search_path = " + schema);
   // PostgreSQL 15 already withholds CREATE on public from PUBLIC; older clusters, or one an
   // operator loosened, must not let services create objects outside their schema.
-  work.exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-  work.exec("REVOKE ALL ON SCHEMA public FROM " + role);
+  if (!work.exec(std::string(kSelectPublicSchema)).empty()) {
+    work.exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    work.exec("REVOKE ALL ON SCHEMA public FROM " + role);
+  }
   work.commit();
   return OkStatus();
 }

@@ -69,6 +69,18 @@ TEST_CASE("a service role works in its own schema and nowhere else", "[pg][boots
                     listings.role) == "false");
 }
 
+TEST_CASE("bootstrap closes schema public even where a cluster left it open", "[pg][bootstrap]") {
+  {
+    pqxx::connection admin(market::testing::PgAdminDsn());
+    pqxx::nontransaction query(admin);
+    query.exec("GRANT CREATE ON SCHEMA public TO PUBLIC");
+  }
+  const auto db = market::testing::CreateServiceDatabase("public_closed");
+  Pool pool({.dsn = db.dsn, .max_connections = 1});
+  CHECK(Run(pool, "CREATE TABLE public.planted (id integer)").code() ==
+        StatusCode::kPermissionDenied);
+}
+
 TEST_CASE("bootstrapping again rotates the password and keeps the data", "[pg][bootstrap]") {
   const auto db = market::testing::CreateServiceDatabase("rotate");
   {
