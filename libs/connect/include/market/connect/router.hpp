@@ -1,0 +1,115 @@
+// Router: the table from Connect procedure paths to typed handlers.
+//
+// Methods are checked against the generated schema when they are added, so a typo or a wrong
+// message type fails at start-up, not on the first call:
+//
+//   auto router = std::make_shared<market::connect::Router>();
+//   router->Add<grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>(
+//       "grpc.health.v1.Health", "Check",
+//       [](const market::connect::CallContext&, const auto& request, auto& response) {
+//         response.set_status(grpc::health::v1::HealthCheckResponse::SERVING);
+//         return market::OkStatus();
+//       });
+//   market::connect::Server server(options, router);
+//
+// Handlers run on the server's worker pool and may block. Everything per method (path, whether
+// GET is allowed, the decode-run-encode step) is prepared here, once.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "market/common/status.hpp"
+#include "market/connect/call_context.hpp"
+#include "market/connect/codec.hpp"
+#include "market/connect/schema.hpp"
+
+namespace google::protobuf {
+class MethodDescriptor;
+}
+
+namespace market::connect {
+
+template <typename Req, typename Resp>
+using UnaryHandler = std::function<Status(const CallContext&, const Req&, Resp&)>;
+
+// Decodes a request, runs the handler, encodes its response: the typed part of a call, behind
+// an interface so the server stays free of message types.
+class MethodInvoker {
+ public:
+  virtual ~MethodInvoker() = default;
+  // On success `out` holds the encoded response. Handler exceptions propagate to the caller.
+  virtual Status Invoke(const CallContext& ctx, Codec codec, std::string_view payload,
+                        std::string& out) const = 0;
+};
+
+template <typename Req, typename Resp>
+class TypedInvoker final : public MethodInvoker {
+ public:
+  explicit TypedInvoker(UnaryHandler<Req, Resp> handler) : handler_(std::move(handler)) {}
+
+  Status Invoke(const CallContext& ctx, Codec codec, std::string_view payload,
+                std::string& out) const override {
+    Req request;
+    MARKET_RETURN_IF_ERROR(DecodeMessage(codec, payload, request));
+    Resp response;
+    MARKET_RETURN_IF_ERROR(handler_(ctx, request, response));
+    return EncodeMessage(codec, response, out);
+  }
+
+ private:
+  UnaryHandler<Req, Resp> handler_;
+};
+
+// One routable method, complete at Add() time.
+struct RegisteredMethod {
+  std::string procedure;  // "/grpc.health.v1.Health/Check"
+  const google::protobuf::MethodDescriptor* descriptor = nullptr;
+  bool get_allowed = false;  // NO_SIDE_EFFECTS
+  std::string_view allow;    // the Allow header for a wrong verb: "POST" or "GET, POST"
+  std::unique_ptr<const MethodInvoker> invoker;
+};
+
+class Router {
+ public:
+  // Registers `handler` for service_full_name/method. Throws std::logic_error when the method is
+  // not in the generated schema, Req/Resp are not its types, or it is already registered.
+  template <typename Req, typename Resp>
+  void Add(std::string_view service_full_name, std::string_view method,
+           UnaryHandler<Req, Resp> handler) {
+    const auto& descriptor =
+        FindUnaryMethod(service_full_name, method, *Req::descriptor(), *Resp::descriptor());
+    AddMethod(descriptor, std::make_unique<TypedInvoker<Req, Resp>>(std::move(handler)));
+  }
+
+  // The method served at `path` ("/grpc.health.v1.Health/Check"), or nullptr.
+  const RegisteredMethod* Find(std::string_view path) const;
+
+  // True when `path` names a method that the schema declares on a service this router serves,
+  // but that has no handler: the spec answers it `unimplemented` rather than 404.
+  bool IsDeclaredButUnimplemented(std::string_view path) const;
+
+  std::size_t size() const { return methods_.size(); }
+
+ private:
+  struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const {
+      return std::hash<std::string_view>{}(path);
+    }
+  };
+
+  void AddMethod(const google::protobuf::MethodDescriptor& descriptor,
+                 std::unique_ptr<const MethodInvoker> invoker);
+
+  std::unordered_map<std::string, RegisteredMethod, PathHash, std::equal_to<>> methods_;
+  std::set<std::string, std::less<>> services_;
+};
+
+}  // namespace market::connect

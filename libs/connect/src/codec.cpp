@@ -1,0 +1,123 @@
+#include "market/connect/codec.hpp"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <cctype>
+
+namespace market::connect {
+namespace {
+
+constexpr std::string_view kOptionalWhitespace = " \t";
+
+std::string_view Trim(std::string_view text) {
+  const auto first = text.find_first_not_of(kOptionalWhitespace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kOptionalWhitespace);
+  return text.substr(first, last - first + 1);
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A media-type parameter list is acceptable for JSON when it is empty or just charset=utf-8
+// (RFC 9110 section 8.3.1: names and the charset value are case-insensitive, values may be quoted).
+bool JsonParametersAcceptable(std::string_view parameters) {
+  while (!parameters.empty()) {
+    const auto end = parameters.find(';');
+    const std::string_view parameter = Trim(parameters.substr(0, end));
+    parameters = end == std::string_view::npos ? std::string_view{} : parameters.substr(end + 1);
+    if (parameter.empty()) continue;
+    const auto equals = parameter.find('=');
+    if (equals == std::string_view::npos) return false;
+    const std::string_view name = Trim(parameter.substr(0, equals));
+    std::string_view value = Trim(parameter.substr(equals + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!EqualsIgnoringCase(name, "charset") || !EqualsIgnoringCase(value, "utf-8")) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view ContentTypeFor(Codec codec) {
+  return codec == Codec::kProto ? "application/proto" : "application/json";
+}
+
+std::string_view CodecName(Codec codec) { return codec == Codec::kProto ? "proto" : "json"; }
+
+std::optional<Codec> CodecForContentType(std::string_view content_type) {
+  const auto semicolon = content_type.find(';');
+  const std::string_view media_type = Trim(content_type.substr(0, semicolon));
+  const std::string_view parameters =
+      semicolon == std::string_view::npos ? std::string_view{} : content_type.substr(semicolon + 1);
+  if (EqualsIgnoringCase(media_type, "application/proto")) {
+    if (!Trim(parameters).empty()) return std::nullopt;
+    return Codec::kProto;
+  }
+  if (EqualsIgnoringCase(media_type, "application/json") && JsonParametersAcceptable(parameters)) {
+    return Codec::kJson;
+  }
+  return std::nullopt;
+}
+
+std::optional<Codec> CodecForName(std::string_view name) {
+  if (name == "proto") return Codec::kProto;
+  if (name == "json") return Codec::kJson;
+  return std::nullopt;
+}
+
+Status DecodeMessage(Codec codec, std::string_view data, google::protobuf::Message& message) {
+  if (codec == Codec::kProto) {
+    if (!message.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
+      return InvalidArgumentError("message is not a valid binary " +
+                                  message.GetDescriptor()->full_name());
+    }
+    return OkStatus();
+  }
+  if (Trim(data).empty()) {
+    return InvalidArgumentError("empty JSON body: send {} for a message with every field unset");
+  }
+  message.Clear();
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(data.data(), data.size()), &message, options);
+  if (!status.ok()) {
+    // The parser's first line says what is wrong; the lines after it draw a caret under the
+    // input, which reads badly inside a JSON error body.
+    const std::string_view reason(status.message().data(), status.message().size());
+    return InvalidArgumentError("message is not valid JSON for " +
+                                message.GetDescriptor()->full_name() + ": " +
+                                std::string(Trim(reason.substr(0, reason.find('\n')))));
+  }
+  return OkStatus();
+}
+
+Status EncodeMessage(Codec codec, const google::protobuf::Message& message, std::string& out) {
+  out.clear();
+  if (codec == Codec::kProto) {
+    if (!message.SerializeToString(&out)) {
+      return InternalError("cannot encode " + message.GetDescriptor()->full_name());
+    }
+    return OkStatus();
+  }
+  const auto status = google::protobuf::util::MessageToJsonString(message, &out);
+  if (!status.ok()) {
+    return InternalError("cannot encode " + message.GetDescriptor()->full_name() + " as JSON");
+  }
+  return OkStatus();
+}
+
+}  // namespace market::connect
