@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/timestamp.pb.h>
+
 #include "echo_test.pb.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -98,6 +101,16 @@ TEST_CASE("malformed input is invalid_argument naming the message type", "[codec
         InvalidArgumentError("message is not valid JSON for market.connecttest.v1.EchoRequest: "
                              "(repeat_count): invalid value \"many\" for type TYPE_INT64"));
   CHECK(DecodeMessage(Codec::kJson, "[1]", request).code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("well-known types keep their own JSON forms", "[codec]") {
+  google::protobuf::Timestamp epoch;
+  std::string out;
+  REQUIRE(EncodeMessage(Codec::kJson, epoch, out).ok());
+  CHECK(out == R"("1970-01-01T00:00:00Z")");
+  google::protobuf::Value value;
+  REQUIRE(DecodeMessage(Codec::kJson, "{}", value).ok());
+  CHECK(value.has_struct_value());
 }
 
 TEST_CASE("binary round trip keeps every field", "[codec]") {

@@ -1,6 +1,5 @@
 #include "rpc_call.hpp"
 
-#include <cctype>
 #include <exception>
 #include <utility>
 
@@ -13,9 +12,12 @@ namespace {
 
 namespace beast_http = boost::beast::http;
 
+// Header names are ASCII (RFC 9110 section 5.1); no locale is involved.
 std::string LowerCase(std::string_view text) {
   std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return lower;
 }
 
