@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -20,36 +19,43 @@ struct Sample {
   std::string value;
 };
 
-// Reads `{a="x",b="y\"z"}` with the format's escapes (\\, \", \n) undone.
-std::map<std::string, std::string> ParseLabels(std::string_view text) {
+bool IsName(std::string_view text, bool allow_colon) {
+  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return false;
+  for (const char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || (allow_colon && c == ':');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Reads `a="x",b="y\"z"}` from `line` at `i` with the format's escapes (\\, \", \n) undone,
+// leaving `i` just past the closing brace.
+std::map<std::string, std::string> ParseLabels(std::string_view line, std::size_t& i) {
   std::map<std::string, std::string> labels;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto equals = text.find('=', i);
+  while (true) {
+    const auto equals = line.find('=', i);
     REQUIRE(equals != std::string_view::npos);
-    const std::string name(text.substr(i, equals - i));
-    REQUIRE(std::regex_match(name, std::regex("[a-zA-Z_][a-zA-Z0-9_]*")));
-    REQUIRE(text.at(equals + 1) == '"');
+    const std::string name(line.substr(i, equals - i));
+    REQUIRE(IsName(name, /*allow_colon=*/false));
+    REQUIRE(line.at(equals + 1) == '"');
     std::string value;
     std::size_t j = equals + 2;
-    for (; text.at(j) != '"'; ++j) {
-      if (text[j] == '\\') {
+    for (; line.at(j) != '"'; ++j) {
+      if (line[j] == '\\') {
         ++j;
-        REQUIRE((text.at(j) == '\\' || text.at(j) == '"' || text.at(j) == 'n'));
-        value += text[j] == 'n' ? '\n' : text[j];
+        REQUIRE((line.at(j) == '\\' || line.at(j) == '"' || line.at(j) == 'n'));
+        value += line[j] == 'n' ? '\n' : line[j];
       } else {
-        REQUIRE(text[j] != '\n');
-        value += text[j];
+        value += line[j];
       }
     }
     REQUIRE(labels.emplace(name, value).second);
     i = j + 1;
-    if (i < text.size()) {
-      REQUIRE(text[i] == ',');
-      ++i;
-    }
+    REQUIRE(i < line.size());
+    if (line[i++] == '}') return labels;
+    REQUIRE(line[i - 1] == ',');
   }
-  return labels;
 }
 
 // A strict reader of text format 0.0.4: every family has one HELP and one TYPE line before its
@@ -65,22 +71,36 @@ struct Exposition {
     std::string line;
     std::string family;
     std::set<std::string> finished;
-    const std::regex help_re(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*))");
-    const std::regex type_re(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram))");
-    const std::regex sample_re(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+))");
-    std::smatch m;
     while (std::getline(in, line)) {
       INFO(line);
-      if (std::regex_match(line, m, help_re)) {
-        REQUIRE(helps.emplace(m[1], m[2]).second);
+      const std::string_view view = line;
+      if (view.substr(0, 7) == "# HELP ") {
+        const auto space = view.find(' ', 7);
+        REQUIRE(space != std::string_view::npos);
+        const std::string name(view.substr(7, space - 7));
+        REQUIRE(IsName(name, /*allow_colon=*/true));
+        REQUIRE(helps.emplace(name, view.substr(space + 1)).second);
         if (!family.empty()) finished.insert(family);
-        family = m[1];
+        family = name;
         REQUIRE(finished.count(family) == 0);
-      } else if (std::regex_match(line, m, type_re)) {
-        REQUIRE(m[1] == family);
-        REQUIRE(types.emplace(m[1], m[2]).second);
-      } else if (std::regex_match(line, m, sample_re)) {
-        const std::string name = m[1];
+      } else if (view.substr(0, 7) == "# TYPE ") {
+        const std::string expected_prefix = "# TYPE " + family + " ";
+        REQUIRE(view.substr(0, expected_prefix.size()) == expected_prefix);
+        const std::string type(view.substr(expected_prefix.size()));
+        REQUIRE((type == "counter" || type == "gauge" || type == "histogram"));
+        REQUIRE(types.emplace(family, type).second);
+      } else {
+        std::size_t i = 0;
+        while (i < view.size() && view[i] != '{' && view[i] != ' ') ++i;
+        const std::string name(view.substr(0, i));
+        REQUIRE(IsName(name, /*allow_colon=*/true));
+        std::map<std::string, std::string> labels;
+        if (i < view.size() && view[i] == '{') labels = ParseLabels(view, ++i);
+        REQUIRE(i < view.size());
+        REQUIRE(view[i] == ' ');
+        const std::string value(view.substr(i + 1));
+        REQUIRE_FALSE(value.empty());
+        REQUIRE(value.find(' ') == std::string::npos);
         REQUIRE(types.count(family) == 1);
         if (types[family] == "histogram") {
           REQUIRE(
@@ -88,9 +108,7 @@ struct Exposition {
         } else {
           REQUIRE(name == family);
         }
-        samples.push_back(Sample{name, ParseLabels(m[3].str()), m[4]});
-      } else {
-        FAIL("malformed line");
+        samples.push_back(Sample{name, labels, value});
       }
     }
   }
