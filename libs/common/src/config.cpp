@@ -60,6 +60,31 @@ std::optional<bool> ParseBool(std::string_view text) {
   return std::nullopt;
 }
 
+// Connection strings read with String() often embed a password ("postgresql://u:pw@host/db",
+// "host=db password=pw"); Describe() shows them with the password replaced so that the
+// start-up log stays free of secrets.
+std::string MaskCredentials(std::string value) {
+  constexpr std::string_view kMask = "<redacted>";
+  const auto scheme = value.find("://");
+  if (scheme != std::string::npos) {
+    const auto authority = scheme + 3;
+    const auto at = value.find('@', authority);
+    const auto colon = value.find(':', authority);
+    const auto slash = value.find('/', authority);
+    if (at != std::string::npos && colon < at && (slash == std::string::npos || at < slash)) {
+      value.replace(colon + 1, at - colon - 1, kMask);
+    }
+  }
+  for (auto key = value.find("password="); key != std::string::npos;
+       key = value.find("password=", key + 1)) {
+    const auto start = key + 9;
+    auto end = value.find_first_of(" &", start);
+    if (end == std::string::npos) end = value.size();
+    value.replace(start, end - start, kMask);
+  }
+  return value;
+}
+
 std::string MillisText(std::chrono::milliseconds value) {
   return std::to_string(value.count()) + "ms";
 }
@@ -96,7 +121,7 @@ void Env::Record(std::string_view name, std::string shown, std::optional<std::st
 
 std::string Env::String(std::string_view name, std::string_view fallback) {
   std::string value = Lookup(name).value_or(std::string(fallback));
-  Record(name, value, std::nullopt);
+  Record(name, MaskCredentials(value), std::nullopt);
   return value;
 }
 

@@ -180,6 +180,27 @@ TEST_CASE("Describe lists effective values in read order and masks secrets", "[c
   CHECK(env.Describe() == expected);
 }
 
+TEST_CASE("Describe hides passwords inside connection strings", "[config]") {
+  const std::pair<std::string, std::string> rows[] = {
+      {"postgresql://market:hunter2@db:5432/market",
+       "postgresql://market:<redacted>@db:5432/market"},
+      {"redis://:hunter2@cache:6379/0", "redis://:<redacted>@cache:6379/0"},
+      {"postgresql://market@db/market", "postgresql://market@db/market"},
+      {"postgresql://db/market?user=me&password=hunter2&sslmode=require",
+       "postgresql://db/market?user=me&password=<redacted>&sslmode=require"},
+      {"host=db user=market password=hunter2 dbname=market",
+       "host=db user=market password=<redacted> dbname=market"},
+      {"http://listings:8081/path@v1", "http://listings:8081/path@v1"},
+      {"plain value", "plain value"},
+  };
+  for (const auto& [value, shown] : rows) {
+    CAPTURE(value);
+    Env env(Vars{{"MARKET_PG_DSN", value}});
+    CHECK(env.String("MARKET_PG_DSN", "") == value);
+    CHECK(env.Describe().at(0).second == shown);
+  }
+}
+
 TEST_CASE("the default constructor reads the process environment", "[config]") {
   REQUIRE(::setenv("MARKET_CONFIG_TEST_PORT", "4321", 1) == 0);
   Env env;

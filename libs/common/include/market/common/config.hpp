@@ -57,7 +57,8 @@ class Env {
   // OK, or invalid_argument naming every bad variable with its rule, in the order read, e.g.
   // `MARKET_HTTP_PORT: must be an integer in [1, 65535], got "abc"`, joined by "; ".
   Status Check() const;
-  // The effective value of every variable read so far, in the order read; secrets masked.
+  // The effective value of every variable read so far, in the order read; secrets masked, and
+  // so are passwords inside connection strings read with String() ("postgresql://u:<redacted>@h").
   std::vector<std::pair<std::string, std::string>> Describe() const;
 
  private:
