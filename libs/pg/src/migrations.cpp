@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "market/common/log.hpp"
 #include "market/pg/errors.hpp"
 #include "market/pg/identifier.hpp"
 
@@ -163,6 +164,9 @@ class Migrator {
       work.exec_params(RecordSql(table_), *step.component, step.migration->version,
                        step.migration->name, step.checksum);
       work.commit();
+      log::Info("migration applied", {{"schema", schema_},
+                                      {"component", *step.component},
+                                      {"migration", step.migration->name}});
       return OkStatus();
     } catch (const std::exception& error) {
       if (ShouldDiscardConnection(error)) connection_.MarkBroken();

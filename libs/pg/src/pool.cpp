@@ -113,16 +113,13 @@ StatusOr<PooledConnection> Pool::Acquire(Clock::time_point deadline) {
   std::unique_lock lock(mutex_);
   while (true) {
     if (!idle_.empty()) {
+      // The most recently returned connection is the likeliest to still be alive.
       Entry entry = std::move(idle_.back());
       idle_.pop_back();
       ++in_use_;
       lock.unlock();
       if (StillWorks(*entry)) return PooledConnection(this, std::move(entry));
-      lock.lock();
-      --in_use_;
-      std::vector<Entry> doomed = DiscardLocked(std::move(entry));
-      lock.unlock();
-      doomed.clear();
+      Return(std::move(entry), /*broken=*/true);
       lock.lock();
       continue;
     }

@@ -4,7 +4,9 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <typeinfo>
 
+#include "market/common/log.hpp"
 #include "market/pg/errors.hpp"
 
 namespace market::pg::internal {
@@ -50,6 +52,18 @@ std::string SetupSql(const TxOptions& options, Clock::time_point now) {
   return sql;
 }
 
+// Internal errors and lost connections need an operator's attention; the caller only sees a
+// generic Status. The SQLSTATE and exception type identify the failure without the server's
+// text, which may quote user data.
+void LogUnexpected(const std::exception& error, const Status& status) {
+  if (status.code() == StatusCode::kInternal) {
+    log::Error("database transaction failed",
+               {{"sqlstate", SqlState(error)}, {"exception", typeid(error).name()}});
+  } else if (ShouldDiscardConnection(error)) {
+    log::Warn("database connection lost", {{"code", CodeName(status.code())}});
+  }
+}
+
 // The connection goes back to the pool when this returns, before any backoff sleep.
 Attempt RunOnce(Pool& pool, const TxOptions& options,
                 const std::function<Status(pqxx::work&)>& body) {
@@ -79,7 +93,9 @@ Attempt RunOnce(Pool& pool, const TxOptions& options,
     } else if (IsConnectionLost(error)) {
       retry = Retry::kReconnect;
     }
-    return {StatusFromException(error), retry};
+    Status status = StatusFromException(error);
+    LogUnexpected(error, status);
+    return {std::move(status), retry};
   }
 }
 

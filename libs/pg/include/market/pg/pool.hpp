@@ -90,7 +90,8 @@ class Pool {
   static Status ValidateOptions(const PoolOptions& options);
 
   // A connection, or `unavailable` when the server cannot be reached or every connection stays
-  // busy past acquire_timeout or `deadline`.
+  // busy past acquire_timeout or `deadline`. Opening a new connection is bounded by
+  // connect_timeout rather than `deadline` (libpq counts whole seconds).
   StatusOr<PooledConnection> Acquire(std::chrono::steady_clock::time_point deadline =
                                          std::chrono::steady_clock::time_point::max());
 
