@@ -148,6 +148,23 @@ TEST_CASE("an answer may come later from another thread", "[http][server]") {
   CHECK(again.response.result() == bhttp::status::no_content);
 }
 
+TEST_CASE("the answer to HEAD announces its length but carries no body", "[http][server]") {
+  std::atomic<int> requests{0};
+  Server server(FastOptions(), EchoHandler(requests));
+  REQUIRE(server.Start().ok());
+  RawConnection connection(server.port());
+  REQUIRE(connection.Write("HEAD /page HTTP/1.1\r\nHost: test\r\n\r\n"));
+  auto head = connection.ReadResponse(std::chrono::milliseconds(2000), /*head=*/true);
+  REQUIRE_FALSE(head.ec);
+  CHECK(head.response[bhttp::field::content_length] == "6");  // "/page|"
+
+  // Had the body been sent, it would be read here as the start of the next answer.
+  REQUIRE(connection.Write(PostText("/next", "n")));
+  auto next = connection.ReadResponse();
+  REQUIRE_FALSE(next.ec);
+  CHECK(next.response.body() == "/next|n");
+}
+
 TEST_CASE("a handler that throws is answered with 500 and the connection keeps serving",
           "[http][server]") {
   Server server(FastOptions(), [](Request request, Responder respond) {

@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <typeinfo>
 
@@ -111,8 +112,7 @@ void Session::OnFirstBytes(beast::error_code ec, std::size_t bytes) {
   buffer_.commit(bytes);
   // read_timeout bounds the whole request from its first byte, however slowly it trickles.
   phase_ = Phase::kReading;
-  read_deadline_ = std::chrono::steady_clock::now() + state_->options.read_timeout;
-  stream_.expires_at(read_deadline_);
+  stream_.expires_after(state_->options.read_timeout);
   DoReadHeader();
 }
 
@@ -186,6 +186,7 @@ void Session::HandleRequest() {
   Request request = parser_->release();
   version_ = request.version();
   request_keep_alive_ = request.keep_alive();
+  head_request_ = request.method() == bhttp::verb::head;
   in_flight_ = true;
   state_->in_flight_requests.fetch_add(1, std::memory_order_relaxed);
 
@@ -231,6 +232,8 @@ void Session::DoWrite(Response response) {
   response.version(version_);
   response.keep_alive(response_keep_alive_);
   response.prepare_payload();
+  // RFC 9110 section 9.3.2: the answer to HEAD announces the body's length but carries none.
+  if (head_request_) response.body().clear();
   response_ = std::move(response);
   phase_ = Phase::kWriting;
   stream_.expires_after(state_->options.write_timeout);

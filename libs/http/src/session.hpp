@@ -84,12 +84,12 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::optional<Response> response_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
-  std::chrono::steady_clock::time_point read_deadline_;
   Phase phase_ = Phase::kAwaiting;
 
   // The request being answered.
   unsigned version_ = 11;
   bool request_keep_alive_ = false;
+  bool head_request_ = false;
   bool response_keep_alive_ = false;
   bool in_flight_ = false;
   // True while the handler runs on this strand: an answer given synchronously is written

@@ -102,10 +102,13 @@ class RawConnection {
     return !ec;
   }
 
-  Answer ReadResponse(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
+  // `head`: the answer to a HEAD request, whose announced body is not sent.
+  Answer ReadResponse(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                      bool head = false) {
     Answer answer;
     boost::beast::http::response_parser<boost::beast::http::string_body> parser;
     parser.body_limit(64 << 20);
+    parser.skip(head);
     stream_.expires_after(timeout);
     boost::beast::http::async_read(
         stream_, buffer_, parser,

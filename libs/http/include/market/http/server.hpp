@@ -75,7 +75,8 @@ class Server {
 
   // Graceful: stops accepting; requests already being read or handled complete and are answered
   // with `Connection: close`; idle keep-alive connections close at once; after drain_timeout
-  // everything is closed. Returns when all io threads have finished. Idempotent.
+  // everything is closed. Returns when all io threads have finished. Idempotent. Never call it
+  // from a handler: it waits for the network threads, one of which would be its caller.
   void Shutdown();
 
   std::size_t open_connections() const;
