@@ -194,12 +194,7 @@ StatusOr<std::size_t> Consumer::Settle(const std::vector<StreamEntry>& entries) 
       continue;
     }
 
-    StatusOr<bool> applied = InternalError("event handler: did not run");
-    try {
-      applied = Apply(event);
-    } catch (const std::exception&) {
-      applied = InternalError("event handler: unexpected failure");
-    }
+    const StatusOr<bool> applied = Apply(event);
     if (applied.ok()) {
       attempts_.erase(entry.id);
       settled.push_back(entry.id);
@@ -245,18 +240,19 @@ StatusOr<bool> Consumer::Apply(const v1::EventEnvelope& event) {
 
 Status Consumer::DeadLetter(const StreamEntry& entry, const std::string& event_id,
                             const Status& error, int attempts) {
+  MARKET_RETURN_IF_ERROR(pg::InTransaction(pool_, pg::TxOptions{}, [&](pqxx::work& tx) -> Status {
+    tx.exec_params(std::string(kRecordDead), options_.group, options_.stream, entry.id, event_id,
+                   pqxx::binarystring(entry.envelope.value_or(std::string())), attempts,
+                   CodeText(error), error.message());
+    return OkStatus();
+  }));
   log::Error("event moved to dead_events", {{"stream", options_.stream},
                                             {"group", options_.group},
                                             {"entry_id", entry.id},
                                             {"event_id", event_id},
                                             {"code", CodeText(error)},
                                             {"attempts", attempts}});
-  return pg::InTransaction(pool_, pg::TxOptions{}, [&](pqxx::work& tx) -> Status {
-    tx.exec_params(std::string(kRecordDead), options_.group, options_.stream, entry.id, event_id,
-                   pqxx::binarystring(entry.envelope.value_or(std::string())), attempts,
-                   CodeText(error), error.message());
-    return OkStatus();
-  });
+  return OkStatus();
 }
 
 Status Consumer::Acknowledge(const std::vector<std::string>& entry_ids) {

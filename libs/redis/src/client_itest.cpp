@@ -253,6 +253,8 @@ TEST_CASE("a refused password is unavailable and never appears in the message", 
 TEST_CASE("concurrent callers share the pool without losing a command", "[redis]") {
   Options options = TestOptions();
   options.pool_size = 2;
+  // Eight threads queue for two connections behind fsync-per-write: waiting is not the point.
+  options.command_timeout = milliseconds(5000);
   Client client(options);
   const std::string counter = UniqueKey("concurrent_counter");
   std::atomic<int> failures{0};
