@@ -62,7 +62,8 @@ function(market_embed_migrations)
     COMMAND ${CMAKE_COMMAND} -DCOMPONENT=${ARG_COMPONENT} -DOUT_DIR=${out_dir}
             "-DSQL_FILES=${sql_files}" -P ${CMAKE_SOURCE_DIR}/cmake/EmbedMigrations.cmake
     DEPENDS ${sql_files} ${CMAKE_SOURCE_DIR}/cmake/EmbedMigrations.cmake
-    COMMENT "Embedding ${ARG_COMPONENT} migrations")
+    COMMENT "Embedding ${ARG_COMPONENT} migrations"
+    VERBATIM)
   target_sources(${ARG_TARGET} PRIVATE ${out_cpp})
   target_include_directories(${ARG_TARGET} PUBLIC ${out_dir})
   target_link_libraries(${ARG_TARGET} PUBLIC market::pg)

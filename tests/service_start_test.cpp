@@ -35,7 +35,6 @@ struct ServiceUnderTest {
 runtime::ServiceConfig ConfigFor(const runtime::ServiceIdentity& identity,
                                  const testing::TestDatabase& database) {
   config::Env env(std::map<std::string, std::string>{
-      {"MARKET_HTTP_PORT", "0"},
       {"MARKET_REDIS_PORT", std::to_string(testing::RedisPort())},
       {"MARKET_PG_SCHEMA", database.schema},
   });

@@ -93,8 +93,9 @@ start_redis() {
   redis-server --port "$port" --bind 127.0.0.1 --dir "$state_dir/redis" --daemonize yes \
     --pidfile "$state_dir/redis.pid" --logfile "$state_dir/redis/redis.log" \
     --appendonly yes --appendfsync always --save '' >/dev/null
-  for _ in $(seq 1 100); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && return
+  # Until its append-only file is loaded Redis answers PING with -LOADING: wait for PONG.
+  for _ in $(seq 1 600); do
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ] && return
     sleep 0.05
   done
   echo "infra: redis did not start on port $port" >&2

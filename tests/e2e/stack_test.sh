@@ -66,7 +66,11 @@ for svc in "${services[@]}"; do
   start_service "$svc"
 done
 for svc in "${services[@]}"; do
-  check "$svc becomes ready" wait_ready "${port[$svc]}" || { cat "$work/$svc.log"; }
+  if ! wait_ready "${port[$svc]}"; then
+    echo "$svc did not become ready; its log:"
+    cat "$work/$svc.log"
+  fi
+  check "$svc becomes ready" wait_ready "${port[$svc]}"
 done
 
 # curl, JSON: the README's health call.

@@ -56,7 +56,7 @@ Status ServiceHost::Start() {
 
   auto router = std::make_shared<connect::Router>();
   RegisterHealth(*router);
-  registrar_(*router, *parts_);
+  if (registrar_) registrar_(*router, *parts_);
 
   server_ = std::make_unique<connect::Server>(config_.server, std::move(router));
   RegisterHttpRoutes();
