@@ -26,6 +26,13 @@ constexpr std::string_view kAcceptPost =
 constexpr std::string_view kJsonCharset = "application/json; charset=utf-8";
 constexpr std::size_t kMaxRequestIdLength = 128;
 
+struct PathHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view path) const {
+    return std::hash<std::string_view>{}(path);
+  }
+};
+
 // A caller's X-Request-Id is kept when it is short printable ASCII, so it can go into logs and
 // headers as it is; anything else is replaced by a fresh id.
 std::string RequestIdFor(const http::Request& request) {
@@ -97,7 +104,7 @@ struct Server::State {
 
   ServerOptions options;
   std::shared_ptr<const Router> router;
-  std::unordered_map<std::string, std::vector<Route>> routes;
+  std::unordered_map<std::string, std::vector<Route>, PathHash, std::equal_to<>> routes;
   CallObserver observer;
   internal::DeadlineWatch watch;
   internal::CallEnvironment env;
@@ -118,7 +125,7 @@ void Server::State::Dispatch(http::Request request, http::Responder respond) {
     DispatchRpc(*method, std::move(request), std::move(respond), std::move(request_id), started_at);
     return;
   }
-  if (routes.find(std::string(path)) != routes.end()) {
+  if (routes.find(path) != routes.end()) {
     DispatchHttpRoute(path, std::move(request), std::move(respond), std::move(request_id));
     return;
   }
@@ -245,7 +252,7 @@ void Server::State::DispatchRpc(const RegisteredMethod& method, http::Request re
 
 void Server::State::DispatchHttpRoute(std::string_view path, http::Request request,
                                       http::Responder respond, std::string request_id) {
-  const auto& candidates = routes.find(std::string(path))->second;
+  const auto& candidates = routes.find(path)->second;
   const Route* route = nullptr;
   std::string allow;
   for (const auto& candidate : candidates) {

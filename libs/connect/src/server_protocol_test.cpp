@@ -98,6 +98,28 @@ TEST_CASE("every response echoes the caller's X-Request-Id or carries a fresh on
   CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
   const auto fresh_error = Exchange(server.port(), Post(kCheckPath, "text/plain", "{}"));
   CHECK(HeaderOf(fresh_error, "X-Request-Id").size() == 32);
+
+  SECTION("an id unfit for logs and headers is replaced") {
+    for (const std::string& unfit : {std::string("two words"), std::string(129, 'a')}) {
+      const auto replaced =
+          Exchange(server.port(),
+                   WithHeader(Post(kCheckPath, "application/json", "{}"), "X-Request-Id", unfit));
+      CHECK(replaced.result_int() == 200);
+      CHECK(HeaderOf(replaced, "X-Request-Id").size() == 32);
+    }
+  }
+}
+
+TEST_CASE("a chunked request body is read whole, as connect-node streams it", "[server]") {
+  TestServer server;
+  testing::RawConnection connection(server.port());
+  connection.Write(
+      "POST /market.connecttest.v1.EchoService/Echo HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "7\r\n{\"echoT\r\ne\r\next\":\"chunks\"}\r\n0\r\n\r\n");
+  const auto response = connection.ReadResponse();
+  CHECK(response.result_int() == 200);
+  CHECK_THAT(response.body(), Catch::StartsWith(R"({"echoText":"chunks",)"));
 }
 
 TEST_CASE("GET serves NO_SIDE_EFFECTS methods from the query string", "[server]") {
