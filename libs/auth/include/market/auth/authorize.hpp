@@ -1,0 +1,48 @@
+// Authorisation checks every service makes itself, for every method: who is calling (the
+// bearer token) and whether that caller may do this (role, then ownership in the service).
+//
+//   MARKET_ASSIGN_OR_RETURN(auth::Principal caller,
+//                           auth::Authenticate(tokens, ctx.authorization));
+//   MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(caller, {auth::Role::kClient}));
+//   if (job.owner_id != caller.subject) return PermissionDeniedError("job_id: not your job");
+//
+// A call that bypasses the gateway gets exactly the same answers: nothing here trusts a header
+// other than the signed token.
+#pragma once
+
+#include <chrono>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "market/auth/principal.hpp"
+#include "market/auth/token.hpp"
+#include "market/common/statusor.hpp"
+
+namespace market::auth {
+
+// The caller behind an Authorization header; unauthenticated when it is missing or invalid.
+StatusOr<Principal> Authenticate(const TokenVerifier& verifier,
+                                 std::string_view authorization_header);
+
+// OK when the principal holds at least one of `roles`; otherwise permission_denied naming the
+// roles the call needs.
+Status RequireAnyRole(const Principal& principal, std::initializer_list<Role> roles);
+
+// Tokens a service presents when it calls another service: role kService, subject the
+// service's name, short-lived and re-issued before they expire.
+class ServiceTokens {
+ public:
+  ServiceTokens(const TokenSigner& signer, std::string service_name,
+                std::chrono::seconds lifetime = std::chrono::seconds(300));
+  // "Bearer <token>", ready for the Authorization header.
+  std::string AuthorizationHeader(
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+
+ private:
+  const TokenSigner& signer_;
+  std::string service_name_;
+  std::chrono::seconds lifetime_;
+};
+
+}  // namespace market::auth
