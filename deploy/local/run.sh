@@ -46,7 +46,8 @@ stop_all() {
   "$repo/deploy/local/infra.sh" stop "$state_dir"
   echo "stopped."
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 for svc in "${services[@]}"; do
   password="market_${svc}_local"
@@ -77,4 +78,5 @@ echo "PostgreSQL 127.0.0.1:$pg_port  Redis 127.0.0.1:$redis_port  (data: $state_
 echo "Ready. Try: curl -s -H 'Content-Type: application/json' -d '{}' http://$address:${ports[gateway]}/grpc.health.v1.Health/Check"
 echo "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
-echo "a service exited; see $state_dir/logs" >&2
+echo "a service exited unexpectedly; see $state_dir/logs" >&2
+exit 1
