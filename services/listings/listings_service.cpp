@@ -1,0 +1,185 @@
+#include "listings_service.hpp"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <string_view>
+#include <utility>
+
+#include "listings_identity.hpp"
+#include "market/auth/authorize.hpp"
+#include "market/common/log.hpp"
+#include "market/pg/transaction.hpp"
+
+namespace market::listings {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+bool IsCountryCode(std::string_view country) {
+  return country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' &&
+         country[1] <= 'Z';
+}
+
+}  // namespace
+
+void ToProto(const PortfolioItemRecord& record, v1::PortfolioItem& item) {
+  item.set_id(record.id);
+  item.set_title(record.fields.title);
+  item.set_description(record.fields.description);
+  item.set_url(record.fields.url);
+  *item.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
+}
+
+void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
+  profile.set_freelancer_id(record.freelancer_id);
+  profile.set_headline(record.fields.headline);
+  profile.set_overview(record.fields.overview);
+  profile.clear_skills();
+  for (const auto& skill : record.fields.skills) profile.add_skills(skill);
+  profile.clear_languages();
+  for (const auto& language : record.fields.languages) profile.add_languages(language);
+  profile.set_country(record.country);
+  profile.set_timezone(record.fields.timezone);
+  profile.mutable_hourly_rate()->set_currency(record.fields.hourly_rate_currency);
+  profile.mutable_hourly_rate()->set_minor_units(record.fields.hourly_rate_minor_units);
+  profile.set_weekly_availability_hours(record.fields.weekly_availability_hours);
+  profile.clear_portfolio_items();
+  for (const auto& item : record.portfolio_items) ToProto(item, *profile.add_portfolio_items());
+  profile.set_version(record.version);
+  *profile.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
+  *profile.mutable_updated_at() = TimeUtil::MicrosecondsToTimestamp(record.updated_at_unix_micros);
+}
+
+ListingsService::ListingsService(pg::Pool& pool, const auth::TokenVerifier& tokens)
+    : pool_(pool), tokens_(tokens) {}
+
+StatusOr<auth::Principal> ListingsService::AuthenticateFreelancer(
+    const connect::CallContext& ctx) const {
+  MARKET_ASSIGN_OR_RETURN(auth::Principal caller, auth::Authenticate(tokens_, ctx.authorization));
+  MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(caller, {auth::Role::kFreelancer}));
+  // Account ids are UUIDs; a token naming anything else cannot own a profile.
+  if (!IsUuid(caller.subject)) return UnauthenticatedError("the token does not name an account");
+  return caller;
+}
+
+Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
+                                        const v1::UpsertMyProfileRequest& request,
+                                        v1::UpsertMyProfileResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
+  MARKET_ASSIGN_OR_RETURN(const ProfileFields fields, ValidateProfile(request));
+  MARKET_RETURN_IF_ERROR(ValidateExpectedVersion(request.expected_version()));
+  // The country is the account's, vouched for by the token, so a profile cannot claim another.
+  if (!IsCountryCode(caller.country)) {
+    return FailedPreconditionError(
+        "country: the caller's account has no ISO 3166-1 country; sign in again");
+  }
+  MARKET_ASSIGN_OR_RETURN(const ProfileRecord record,
+                          pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
+                                            [&](pqxx::work& tx) -> StatusOr<ProfileRecord> {
+                                              return WriteProfile(tx, caller.subject,
+                                                                  caller.country, fields,
+                                                                  request.expected_version());
+                                            }));
+  log::Info("profile written",
+            {{"freelancer_id", record.freelancer_id}, {"version", record.version}});
+  ToProto(record, *response.mutable_profile());
+  return OkStatus();
+}
+
+Status ListingsService::GetProfile(const connect::CallContext& ctx,
+                                   const v1::GetProfileRequest& request,
+                                   v1::GetProfileResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller,
+                          auth::Authenticate(tokens_, ctx.authorization));
+  MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(
+      caller,
+      {auth::Role::kFreelancer, auth::Role::kClient, auth::Role::kOperator, auth::Role::kService}));
+  if (!IsUuid(request.freelancer_id())) {
+    return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
+  }
+  // Repeatable read: the profile and its portfolio come from one snapshot.
+  MARKET_ASSIGN_OR_RETURN(
+      std::optional<ProfileRecord> found,
+      pg::InTransaction(pool_,
+                        pg::TxOptions{.isolation = pg::Isolation::kRepeatableRead,
+                                      .deadline = ctx.deadline,
+                                      .read_only = true},
+                        [&](pqxx::work& tx) -> StatusOr<std::optional<ProfileRecord>> {
+                          return FindProfile(tx, request.freelancer_id());
+                        }));
+  if (!found) return NotFoundError("freelancer_id: this freelancer has no profile");
+  ToProto(*found, *response.mutable_profile());
+  return OkStatus();
+}
+
+Status ListingsService::AddPortfolioItem(const connect::CallContext& ctx,
+                                         const v1::AddPortfolioItemRequest& request,
+                                         v1::AddPortfolioItemResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
+  MARKET_ASSIGN_OR_RETURN(const PortfolioItemFields fields, ValidatePortfolioItem(request));
+  MARKET_ASSIGN_OR_RETURN(
+      const PortfolioItemRecord item,
+      pg::InTransaction(
+          pool_, pg::TxOptions{.deadline = ctx.deadline},
+          [&](pqxx::work& tx) -> StatusOr<PortfolioItemRecord> {
+            // Counting under the profile's lock: two concurrent adds cannot both pass the limit.
+            const std::optional<std::size_t> count = LockProfileCountingItems(tx, caller.subject);
+            if (!count) {
+              return FailedPreconditionError(
+                  "profile: create your profile with UpsertMyProfile before adding portfolio "
+                  "items");
+            }
+            if (*count >= kMaxPortfolioItems) {
+              return FailedPreconditionError("portfolio_items: a profile holds at most " +
+                                             std::to_string(kMaxPortfolioItems) +
+                                             " items; remove one first");
+            }
+            return InsertPortfolioItem(tx, caller.subject, fields);
+          }));
+  log::Info("portfolio item added", {{"freelancer_id", caller.subject}, {"item_id", item.id}});
+  ToProto(item, *response.mutable_portfolio_item());
+  return OkStatus();
+}
+
+Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
+                                            const v1::RemovePortfolioItemRequest& request,
+                                            v1::RemovePortfolioItemResponse&) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
+  if (!IsUuid(request.portfolio_item_id())) {
+    return InvalidArgumentError("portfolio_item_id: must be a portfolio item id (UUID)");
+  }
+  // Ownership is part of the delete's condition. Someone else's item and a missing one get the
+  // same not_found, so the answer reveals nothing about other freelancers' portfolios.
+  MARKET_RETURN_IF_ERROR(pg::InTransaction(
+      pool_, pg::TxOptions{.deadline = ctx.deadline}, [&](pqxx::work& tx) -> Status {
+        if (!DeletePortfolioItem(tx, caller.subject, request.portfolio_item_id())) {
+          return NotFoundError("portfolio_item_id: no such item in your portfolio");
+        }
+        return OkStatus();
+      }));
+  log::Info("portfolio item removed",
+            {{"freelancer_id", caller.subject}, {"item_id", request.portfolio_item_id()}});
+  return OkStatus();
+}
+
+void AddListingsMethods(connect::Router& router, std::shared_ptr<ListingsService> service) {
+  const std::string_view name = kIdentity.full_service_name;
+  router.Add<v1::UpsertMyProfileRequest, v1::UpsertMyProfileResponse>(
+      name, "UpsertMyProfile", [service](const auto& ctx, const auto& request, auto& response) {
+        return service->UpsertMyProfile(ctx, request, response);
+      });
+  router.Add<v1::GetProfileRequest, v1::GetProfileResponse>(
+      name, "GetProfile", [service](const auto& ctx, const auto& request, auto& response) {
+        return service->GetProfile(ctx, request, response);
+      });
+  router.Add<v1::AddPortfolioItemRequest, v1::AddPortfolioItemResponse>(
+      name, "AddPortfolioItem", [service](const auto& ctx, const auto& request, auto& response) {
+        return service->AddPortfolioItem(ctx, request, response);
+      });
+  router.Add<v1::RemovePortfolioItemRequest, v1::RemovePortfolioItemResponse>(
+      name, "RemovePortfolioItem", [service](const auto& ctx, const auto& request, auto& response) {
+        return service->RemovePortfolioItem(ctx, request, response);
+      });
+}
+
+}  // namespace market::listings
