@@ -1,6 +1,10 @@
 #include "responses.hpp"
 
+#include <exception>
+#include <typeinfo>
 #include <utility>
+
+#include <boost/core/demangle.hpp>
 
 #include "market/connect/error.hpp"
 
@@ -32,6 +36,21 @@ http::Response ErrorResponse(const ReplyTo& to, const Status& status) {
 
 http::Response ErrorResponse(const ReplyTo& to, unsigned http_status, const Status& status) {
   return Make(to, http_status, "application/json", ErrorBody(status));
+}
+
+std::string_view PathOf(const http::Request& request) {
+  const std::string_view target = request.target();
+  return target.substr(0, target.find('?'));
+}
+
+std::string CurrentExceptionType() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return boost::core::demangle(typeid(e).name());
+  } catch (...) {
+    return "not a std::exception";
+  }
 }
 
 }  // namespace market::connect::internal

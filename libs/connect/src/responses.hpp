@@ -1,5 +1,6 @@
 // Building the HTTP responses the server sends: bare messages on success, Connect error bodies
-// otherwise, each echoing the request id. Internal to the server.
+// otherwise, each echoing the request id; and what a log line about a request may show of it.
+// Internal to the server.
 //
 //   ReplyTo to{request.version(), request_id};
 //   respond(ErrorResponse(to, InvalidArgumentError("message: missing")));  // 400, JSON body
@@ -27,5 +28,13 @@ http::Response ErrorResponse(const ReplyTo& to, const Status& status);
 // The Connect error for `status` under another HTTP status, for the answers the spec gives
 // before any code applies (404 unknown path, 405 wrong verb, 415 unknown content type).
 http::Response ErrorResponse(const ReplyTo& to, unsigned http_status, const Status& status);
+
+// The request's path: its target without the query string, which may carry a credential, so
+// that it can be logged.
+std::string_view PathOf(const http::Request& request);
+
+// The demangled type of the exception being handled, for logs: its text may carry SQL or a
+// secret and is never logged. Call only inside a catch block.
+std::string CurrentExceptionType();
 
 }  // namespace market::connect::internal

@@ -1,8 +1,9 @@
 #include "rpc_call.hpp"
 
-#include <exception>
 #include <utility>
+#include <variant>
 
+#include "hooks.hpp"
 #include "market/common/log.hpp"
 #include "protocol.hpp"
 #include "responses.hpp"
@@ -24,18 +25,18 @@ std::string LowerCase(std::string_view text) {
 }  // namespace
 
 RpcCall::RpcCall(const RegisteredMethod& method, const CallEnvironment& env, http::Request request,
-                 http::Responder respond, std::string request_id,
+                 http::Responder respond, RequestInfo info,
                  std::chrono::steady_clock::time_point started)
     : method_(method),
       env_(env),
       request_(std::move(request)),
       respond_(std::move(respond)),
-      request_id_(std::move(request_id)),
+      info_(std::move(info)),
       started_(started) {}
 
 void RpcCall::Run() {
   if (!answered_.load(std::memory_order_acquire)) {
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (std::chrono::steady_clock::now() >= info_.deadline) {
       // It waited in the queue past its deadline: the handler's work would be thrown away.
       Fail(DeadlineExceededError("the deadline passed before the call started"));
     } else {
@@ -43,8 +44,8 @@ void RpcCall::Run() {
       const Status status = Invoke(out);
       if (status.ok()) {
         if (!answered_.exchange(true, std::memory_order_acq_rel)) {
-          const ReplyTo to{request_.version(), request_id_};
-          respond_(MessageResponse(to, response_content_type, std::move(out)));
+          const ReplyTo to{request_.version(), info_.request_id};
+          Send(MessageResponse(to, plan.response_content_type, std::move(out)));
           Observe(StatusCode::kOk);
         }
       } else {
@@ -52,7 +53,34 @@ void RpcCall::Run() {
       }
     }
   }
-  if (has_deadline()) env_.watch->Disarm(*this);
+  Disarm();
+}
+
+void RpcCall::CheckAndRun(const Interceptor& interceptor, const Status& timeout) {
+  // Answered at its deadline while it waited, or about to be: Run() finishes it without
+  // spending the interceptor's work on it.
+  if (answered_.load(std::memory_order_acquire) ||
+      std::chrono::steady_clock::now() >= info_.deadline) {
+    return Run();
+  }
+  if (interceptor) {
+    if (auto answer = CallHook(interceptor, request_, info_)) {
+      const StatusCode code = CodeOf(*answer);
+      Answer(std::move(*answer), code);
+      return Disarm();
+    }
+  }
+  auto planned = PlanRpc(method_, request_, ReplyTo{request_.version(), info_.request_id});
+  if (auto* refusal = std::get_if<Refusal>(&planned)) {
+    Answer(std::move(refusal->response), refusal->code);
+    return Disarm();
+  }
+  if (!timeout.ok()) {
+    Fail(timeout);
+    return Disarm();
+  }
+  plan = std::move(std::get<RpcPlan>(planned));
+  Run();
 }
 
 void RpcCall::OnDeadline() {
@@ -61,9 +89,20 @@ void RpcCall::OnDeadline() {
 
 void RpcCall::Fail(const Status& status) {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;
-  const ReplyTo to{request_.version(), request_id_};
-  respond_(ErrorResponse(to, status));
+  const ReplyTo to{request_.version(), info_.request_id};
+  Send(ErrorResponse(to, status));
   Observe(status.code());
+}
+
+void RpcCall::Answer(http::Response response, StatusCode code) {
+  if (answered_.exchange(true, std::memory_order_acq_rel)) return;
+  Send(std::move(response));
+  Observe(code);
+}
+
+void RpcCall::Send(http::Response response) {
+  Decorate(*env_.decorator, request_, response);
+  respond_(std::move(response));
 }
 
 void RpcCall::Observe(StatusCode code) const {
@@ -72,13 +111,17 @@ void RpcCall::Observe(StatusCode code) const {
   (*env_.observer)(method_.procedure, code, elapsed.count());
 }
 
+void RpcCall::Disarm() {
+  if (has_deadline()) env_.watch->Disarm(*this);
+}
+
 Status RpcCall::Invoke(std::string& out) {
   std::string_view payload = request_.body();
   std::string decoded;
-  if (from_query) {
-    payload = query_message;
-    if (query_base64) {
-      auto bytes = DecodeBase64Url(query_message);
+  if (plan.from_query) {
+    payload = plan.query_message;
+    if (plan.query_base64) {
+      auto bytes = DecodeBase64Url(plan.query_message);
       if (!bytes) return InvalidArgumentError("message: not valid URL-safe base64");
       decoded = std::move(*bytes);
       payload = decoded;
@@ -86,24 +129,22 @@ Status RpcCall::Invoke(std::string& out) {
   }
   CallContext ctx;
   FillContext(ctx);
-  log::RequestIdScope log_scope(request_id_);
+  log::RequestIdScope log_scope(info_.request_id);
   try {
-    return method_.invoker->Invoke(ctx, codec, payload, out);
-  } catch (const std::exception& error) {
-    // The text may describe internals; it stays in the server's log.
-    log::Error("handler threw", {{"procedure", method_.procedure}, {"error", error.what()}});
+    return method_.invoker->Invoke(ctx, plan.codec, payload, out);
   } catch (...) {
+    // Only the type is logged: an exception's text may carry SQL or a secret.
     log::Error("handler threw",
-               {{"procedure", method_.procedure}, {"error", "not a std::exception"}});
+               {{"procedure", method_.procedure}, {"exception", CurrentExceptionType()}});
   }
   return InternalError("the server failed to process the call");
 }
 
 void RpcCall::FillContext(CallContext& ctx) const {
-  ctx.deadline = deadline;
+  ctx.deadline = info_.deadline;
   ctx.procedure = method_.procedure;
-  ctx.request_id = request_id_;
-  ctx.peer = peer;
+  ctx.request_id = info_.request_id;
+  ctx.peer = info_.peer;
   for (const auto& field : request_) {
     const std::string_view value = field.value();
     auto [it, inserted] = ctx.headers.try_emplace(LowerCase(field.name_string()), value);

@@ -2,36 +2,28 @@
 
 #include <chrono>
 #include <mutex>
-#include <unordered_map>
+#include <stdexcept>
 #include <utility>
-#include <vector>
+#include <variant>
 
 #include "deadline_watch.hpp"
-#include "market/common/log.hpp"
+#include "hooks.hpp"
+#include "http_routes.hpp"
 #include "market/common/worker_pool.hpp"
 #include "protocol.hpp"
 #include "responses.hpp"
 #include "rpc_call.hpp"
+#include "rpc_plan.hpp"
 
 namespace market::connect {
 namespace {
 
-namespace beast_http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 using internal::ErrorResponse;
 using internal::ReplyTo;
 
-constexpr std::string_view kAcceptPost =
-    "application/json, application/json; charset=utf-8, application/proto";
-constexpr std::string_view kJsonCharset = "application/json; charset=utf-8";
 constexpr std::size_t kMaxRequestIdLength = 128;
-
-struct PathHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view path) const {
-    return std::hash<std::string_view>{}(path);
-  }
-};
+constexpr std::string_view kOverloaded = "the server is overloaded; retry later";
 
 // A caller's X-Request-Id is kept when it is short printable ASCII, so it can go into logs and
 // headers as it is; anything else is replaced by a fresh id.
@@ -46,29 +38,14 @@ std::string RequestIdFor(const http::Request& request) {
   return internal::NewRequestId();
 }
 
-std::string_view HeaderOrEmpty(const http::Request& request, std::string_view name) {
-  const auto it = request.find(name);
-  return it == request.end() ? std::string_view{} : std::string_view(it->value());
-}
-
-bool IsIdentity(std::string_view encoding) {
-  if (encoding.empty()) return true;
-  constexpr std::string_view kIdentity = "identity";
-  if (encoding.size() != kIdentity.size()) return false;
-  for (std::size_t i = 0; i < encoding.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(encoding[i])) != kIdentity[i]) return false;
-  }
-  return true;
-}
-
-// The response Content-Type for a request's: the same codec, and the charset parameter echoed
-// when the caller sent one.
-std::string_view ResponseContentType(Codec codec, std::string_view request_content_type) {
-  if (codec == Codec::kJson && request_content_type.find(';') != std::string_view::npos) {
-    return kJsonCharset;
-  }
-  return ContentTypeFor(codec);
-}
+// A request for an HTTP route or an unknown path on a server with hooks: everything the worker
+// needs to serve it.
+struct HookedRequest {
+  http::Request request;
+  http::Responder respond;
+  RequestInfo info;
+  Status timeout;  // invalid_argument for a malformed Connect-Timeout-Ms
+};
 
 }  // namespace
 
@@ -78,34 +55,42 @@ struct Server::State {
         router(std::move(routes)),
         pool(options.worker_threads, options.max_queued_calls) {
     env.observer = &observer;
+    env.decorator = &hooks.decorator;
     env.watch = &watch;
     http = std::make_unique<http::Server>(
         options.http,
-        [this](http::Request request, http::Responder respond) {
-          Dispatch(std::move(request), std::move(respond));
+        [this](http::Request request, const http::RequestInfo& info, http::Responder respond) {
+          Dispatch(std::move(request), info, std::move(respond));
         },
         [this](http::ProtocolFailure failure, const http::Request& header) {
           return OnProtocolFailure(failure, header);
         });
   }
 
-  void Dispatch(http::Request request, http::Responder respond);
+  // Network thread.
+  void Dispatch(http::Request request, const http::RequestInfo& peer, http::Responder respond);
   void DispatchRpc(const RegisteredMethod& method, http::Request request, http::Responder respond,
-                   std::string request_id, Clock::time_point started);
-  void DispatchHttpRoute(std::string_view path, http::Request request, http::Responder respond,
-                         std::string request_id);
+                   RequestInfo info, Clock::time_point started_at);
+  void DispatchHttpRoute(const internal::RoutesAtPath& at_path, http::Request request,
+                         http::Responder respond, std::string request_id);
+  void DispatchHooked(std::string_view path, http::Request request, http::Responder respond,
+                      RequestInfo info, Clock::time_point started_at);
   http::Response OnProtocolFailure(http::ProtocolFailure failure, const http::Request& header);
+  // Worker thread.
+  void ServeHooked(HookedRequest& hooked);
+  // Any thread.
+  void SendHooked(HookedRequest& hooked, http::Response response);
+  http::Response UnknownPathResponse(std::string_view path, const ReplyTo& to) const;
   void Observe(const RegisteredMethod& method, StatusCode code, Clock::time_point started) const;
-
-  struct Route {
-    std::string verb;
-    HttpRoute handler;
-  };
+  void RequireNotStarted(std::string_view what);
 
   ServerOptions options;
   std::shared_ptr<const Router> router;
-  std::unordered_map<std::string, std::vector<Route>, PathHash, std::equal_to<>> routes;
+  internal::HttpRoutes routes;
   CallObserver observer;
+  internal::Hooks hooks;
+  // Set by Start(): whether requests take the hooked path.
+  bool hooked = false;
   internal::DeadlineWatch watch;
   internal::CallEnvironment env;
   WorkerPool pool;
@@ -115,196 +100,162 @@ struct Server::State {
   bool stopped = false;
 };
 
-void Server::State::Dispatch(http::Request request, http::Responder respond) {
+void Server::State::Dispatch(http::Request request, const http::RequestInfo& peer,
+                             http::Responder respond) {
   const Clock::time_point started_at = Clock::now();
-  std::string request_id = RequestIdFor(request);
+  RequestInfo info{peer.peer, RequestIdFor(request)};
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, target.find('?'));
 
+  if (hooked) {
+    DispatchHooked(path, std::move(request), std::move(respond), std::move(info), started_at);
+    return;
+  }
   if (const RegisteredMethod* method = router->Find(path)) {
-    DispatchRpc(*method, std::move(request), std::move(respond), std::move(request_id), started_at);
+    DispatchRpc(*method, std::move(request), std::move(respond), std::move(info), started_at);
     return;
   }
-  if (routes.find(path) != routes.end()) {
-    DispatchHttpRoute(path, std::move(request), std::move(respond), std::move(request_id));
+  if (const internal::RoutesAtPath* at_path = routes.Find(path)) {
+    DispatchHttpRoute(*at_path, std::move(request), std::move(respond), std::move(info.request_id));
     return;
   }
-  const ReplyTo to{request.version(), request_id};
-  if (router->IsDeclaredButUnimplemented(path)) {
-    respond(ErrorResponse(to, UnimplementedError(std::string(path) + " is not implemented")));
-    return;
-  }
-  // connectrpc.com/docs/protocol: an unknown procedure is 404, which clients read as
-  // unimplemented; the body says the same for those that read it.
-  respond(ErrorResponse(to, 404, UnimplementedError("no procedure at " + std::string(path))));
+  respond(UnknownPathResponse(path, ReplyTo{request.version(), info.request_id}));
 }
 
 void Server::State::DispatchRpc(const RegisteredMethod& method, http::Request request,
-                                http::Responder respond, std::string request_id,
+                                http::Responder respond, RequestInfo info,
                                 Clock::time_point started_at) {
-  const ReplyTo to{request.version(), request_id};
-  auto reject = [&](unsigned http_status, const Status& status) {
-    respond(ErrorResponse(to, http_status, status));
-    Observe(method, status.code(), started_at);
-  };
-  auto reject_with_code = [&](const Status& status) {
-    reject(static_cast<unsigned>(HttpStatusFor(status.code())), status);
-  };
-
-  const beast_http::verb verb = request.method();
-  const bool is_get = verb == beast_http::verb::get;
-  if (verb != beast_http::verb::post && !(is_get && method.get_allowed)) {
-    http::Response response =
-        ErrorResponse(to, 405,
-                      UnimplementedError("HTTP method " + std::string(request.method_string()) +
-                                         " is not allowed for " + method.procedure + "; use " +
-                                         std::string(method.allow)));
-    response.set(beast_http::field::allow, method.allow);
-    respond(std::move(response));
-    Observe(method, StatusCode::kUnimplemented, started_at);
+  const ReplyTo to{request.version(), info.request_id};
+  auto planned = internal::PlanRpc(method, request, to);
+  if (auto* refusal = std::get_if<internal::Refusal>(&planned)) {
+    respond(std::move(refusal->response));
+    Observe(method, refusal->code, started_at);
     return;
   }
+  const auto deadline = internal::DeadlineFor(request, started_at);
+  if (!deadline.ok()) {
+    respond(ErrorResponse(to, deadline.status()));
+    Observe(method, deadline.status().code(), started_at);
+    return;
+  }
+  info.deadline = *deadline;
 
-  Codec codec = Codec::kProto;
-  std::string_view response_content_type;
-  std::string_view compression;
-  std::optional<internal::GetQuery> query;
-  if (is_get) {
-    const std::string_view target = request.target();
-    const auto question = target.find('?');
-    auto parsed = internal::ParseGetQuery(
-        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1));
-    if (!parsed.ok()) return reject_with_code(parsed.status());
-    query = std::move(*parsed);
-    if (!query->encoding) {
-      return reject_with_code(InvalidArgumentError("query: missing the encoding parameter"));
-    }
-    const auto named = CodecForName(*query->encoding);
-    if (!named) {
-      return reject(415, UnimplementedError("query: encoding \"" + *query->encoding +
-                                            "\" is not supported; use json or proto"));
-    }
-    if (!request.body().empty()) {
-      return reject(415, UnimplementedError("a GET request must not have a body"));
-    }
-    if (query->connect && *query->connect != "v1") {
-      return reject_with_code(
-          InvalidArgumentError("query: connect must be \"v1\", got \"" + *query->connect + "\""));
-    }
-    if (!query->message) {
-      return reject_with_code(InvalidArgumentError("query: missing the message parameter"));
-    }
-    codec = *named;
-    response_content_type = ContentTypeFor(codec);
-    if (query->compression) compression = *query->compression;
-  } else {
-    const std::string_view content_type = HeaderOrEmpty(request, "Content-Type");
-    const auto parsed = CodecForContentType(content_type);
-    if (!parsed) {
-      http::Response response = ErrorResponse(
-          to, 415,
-          UnimplementedError("Content-Type \"" + std::string(content_type) +
-                             "\" is not supported; use application/proto or application/json"));
-      response.set("Accept-Post", kAcceptPost);
-      respond(std::move(response));
-      Observe(method, StatusCode::kUnimplemented, started_at);
-      return;
-    }
-    codec = *parsed;
-    response_content_type = ResponseContentType(codec, content_type);
-    compression = HeaderOrEmpty(request, "Content-Encoding");
-    const std::string_view version = HeaderOrEmpty(request, "Connect-Protocol-Version");
-    if (!version.empty() && version != "1") {
-      return reject_with_code(InvalidArgumentError(
-          "Connect-Protocol-Version must be \"1\", got \"" + std::string(version) + "\""));
-    }
-  }
-  if (!IsIdentity(compression)) {
-    return reject_with_code(UnimplementedError("compression \"" + std::string(compression) +
-                                               "\" is not supported; send identity"));
-  }
-
-  Clock::time_point deadline = Clock::time_point::max();
-  if (const std::string_view timeout = HeaderOrEmpty(request, "Connect-Timeout-Ms");
-      !timeout.empty()) {
-    const auto parsed = internal::ParseTimeout(timeout);
-    if (!parsed.ok()) return reject_with_code(parsed.status());
-    deadline = started_at + *parsed;
-  }
-
-  auto call = std::make_shared<internal::RpcCall>(
-      method, env, std::move(request), std::move(respond), std::move(request_id), started_at);
-  call->codec = codec;
-  call->response_content_type = response_content_type;
-  call->deadline = deadline;
-  if (query) {
-    call->from_query = true;
-    call->query_base64 = query->base64;
-    call->query_message = std::move(*query->message);
-  }
+  auto call = std::make_shared<internal::RpcCall>(method, env, std::move(request),
+                                                  std::move(respond), std::move(info), started_at);
+  call->plan = std::move(std::get<internal::RpcPlan>(planned));
   // Armed before it is queued, so the deadline also covers the wait for a worker.
-  if (call->has_deadline()) watch.Arm(call, deadline);
+  if (call->has_deadline()) watch.Arm(call, call->info().deadline);
   if (!pool.TrySubmit([call] { call->Run(); })) {
-    call->Fail(UnavailableError("the server is overloaded; retry later"));
+    call->Fail(UnavailableError(std::string(kOverloaded)));
     if (call->has_deadline()) watch.Disarm(*call);
   }
 }
 
-void Server::State::DispatchHttpRoute(std::string_view path, http::Request request,
+void Server::State::DispatchHttpRoute(const internal::RoutesAtPath& at_path, http::Request request,
                                       http::Responder respond, std::string request_id) {
-  const auto& candidates = routes.find(path)->second;
-  const Route* route = nullptr;
-  std::string allow;
-  for (const auto& candidate : candidates) {
-    if (candidate.verb == request.method_string()) route = &candidate;
-    if (!allow.empty()) allow += ", ";
-    allow += candidate.verb;
-  }
   const ReplyTo to{request.version(), request_id};
+  const internal::Route* route = internal::FindVerb(at_path, request.method_string());
   if (route == nullptr) {
-    http::Response response = ErrorResponse(
-        to, 405,
-        UnimplementedError("HTTP method " + std::string(request.method_string()) +
-                           " is not allowed for " + std::string(path) + "; use " + allow));
-    response.set(beast_http::field::allow, allow);
-    respond(std::move(response));
+    respond(internal::WrongVerbResponse(at_path, request, to));
     return;
   }
   auto task = [route, request = std::move(request), respond, request_id]() mutable {
-    const ReplyTo to{request.version(), request_id};
-    http::Response response;
-    try {
-      response = route->handler(request);
-    } catch (const std::exception& error) {
-      log::Error("HTTP route threw",
-                 {{"path", std::string(request.target())}, {"error", error.what()}});
-      response = ErrorResponse(to, InternalError("the server failed to process the request"));
-    }
-    if (response.find("X-Request-Id") == response.end()) response.set("X-Request-Id", request_id);
-    respond(std::move(response));
+    respond(internal::RunRoute(*route, request, request_id));
   };
   if (!pool.TrySubmit(std::move(task))) {
-    respond(ErrorResponse(to, UnavailableError("the server is overloaded; retry later")));
+    respond(ErrorResponse(to, UnavailableError(std::string(kOverloaded))));
   }
+}
+
+// With hooks, the network thread only reads the deadline and queues one task; the interceptor,
+// the checks and the answer all happen on the worker.
+void Server::State::DispatchHooked(std::string_view path, http::Request request,
+                                   http::Responder respond, RequestInfo info,
+                                   Clock::time_point started_at) {
+  auto deadline = internal::DeadlineFor(request, started_at);
+  Status timeout = deadline.ok() ? OkStatus() : deadline.status();
+  if (deadline.ok()) info.deadline = *deadline;
+
+  if (const RegisteredMethod* method = router->Find(path)) {
+    auto call = std::make_shared<internal::RpcCall>(
+        *method, env, std::move(request), std::move(respond), std::move(info), started_at);
+    if (call->has_deadline()) watch.Arm(call, call->info().deadline);
+    if (!pool.TrySubmit([this, call, timeout = std::move(timeout)] {
+          call->CheckAndRun(hooks.interceptor, timeout);
+        })) {
+      call->Fail(UnavailableError(std::string(kOverloaded)));
+      if (call->has_deadline()) watch.Disarm(*call);
+    }
+    return;
+  }
+  auto hooked_request = std::make_shared<HookedRequest>(
+      HookedRequest{std::move(request), std::move(respond), std::move(info), std::move(timeout)});
+  if (!pool.TrySubmit([this, hooked_request] { ServeHooked(*hooked_request); })) {
+    const ReplyTo to{hooked_request->request.version(), hooked_request->info.request_id};
+    SendHooked(*hooked_request, ErrorResponse(to, UnavailableError(std::string(kOverloaded))));
+  }
+}
+
+void Server::State::ServeHooked(HookedRequest& hooked) {
+  const http::Request& request = hooked.request;
+  if (hooks.interceptor) {
+    if (auto answer = internal::CallHook(hooks.interceptor, request, hooked.info)) {
+      return SendHooked(hooked, std::move(*answer));
+    }
+  }
+  const std::string_view path = internal::PathOf(request);
+  const ReplyTo to{request.version(), hooked.info.request_id};
+  if (const internal::RoutesAtPath* at_path = routes.Find(path)) {
+    const internal::Route* route = internal::FindVerb(*at_path, request.method_string());
+    return SendHooked(hooked, route ? internal::RunRoute(*route, request, hooked.info.request_id)
+                                    : internal::WrongVerbResponse(*at_path, request, to));
+  }
+  if (hooks.fallback) {
+    // The same rule as for RPCs, so that a proxied call is refused as a served one would be.
+    if (!hooked.timeout.ok()) return SendHooked(hooked, ErrorResponse(to, hooked.timeout));
+    if (auto answer = internal::CallHook(hooks.fallback, request, hooked.info)) {
+      return SendHooked(hooked, std::move(*answer));
+    }
+  }
+  SendHooked(hooked, UnknownPathResponse(path, to));
+}
+
+void Server::State::SendHooked(HookedRequest& hooked, http::Response response) {
+  internal::Decorate(hooks.decorator, hooked.request, response);
+  hooked.respond(std::move(response));
+}
+
+http::Response Server::State::UnknownPathResponse(std::string_view path, const ReplyTo& to) const {
+  if (router->IsDeclaredButUnimplemented(path)) {
+    return ErrorResponse(to, UnimplementedError(std::string(path) + " is not implemented"));
+  }
+  // connectrpc.com/docs/protocol: an unknown procedure is 404, which clients read as
+  // unimplemented; the body says the same for those that read it.
+  return ErrorResponse(to, 404, UnimplementedError("no procedure at " + std::string(path)));
 }
 
 http::Response Server::State::OnProtocolFailure(http::ProtocolFailure failure,
                                                 const http::Request& header) {
   const std::string request_id = RequestIdFor(header);
   const ReplyTo to{header.version(), request_id};
+  http::Response response;
   switch (failure) {
     case http::ProtocolFailure::kBodyTooLarge:
-      return ErrorResponse(
+      response = ErrorResponse(
           to, ResourceExhaustedError("the request body exceeds " +
                                      std::to_string(options.http.max_body_bytes) + " bytes"));
+      break;
     case http::ProtocolFailure::kHeaderTooLarge:
-      return ErrorResponse(
+      response = ErrorResponse(
           to, ResourceExhaustedError("the request header exceeds " +
                                      std::to_string(options.http.max_header_bytes) + " bytes"));
+      break;
     case http::ProtocolFailure::kMalformedRequest:
+      response = ErrorResponse(to, InvalidArgumentError("malformed HTTP request"));
       break;
   }
-  return ErrorResponse(to, InvalidArgumentError("malformed HTTP request"));
+  internal::Decorate(hooks.decorator, header, response);
+  return response;
 }
 
 void Server::State::Observe(const RegisteredMethod& method, StatusCode code,
@@ -314,20 +265,42 @@ void Server::State::Observe(const RegisteredMethod& method, StatusCode code,
   observer(method.procedure, code, elapsed.count());
 }
 
+void Server::State::RequireNotStarted(std::string_view what) {
+  std::lock_guard lock(lifecycle_mutex);
+  // Network and worker threads read the hooks without a lock, which is safe only once set.
+  if (started) throw std::logic_error(std::string(what) + " must be called before Start()");
+}
+
 Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
     : state_(std::make_unique<State>(std::move(options), std::move(router))) {}
 
 Server::~Server() { Shutdown(); }
 
 void Server::AddHttpRoute(std::string verb, std::string path, HttpRoute route) {
-  state_->routes[std::move(path)].push_back(State::Route{std::move(verb), std::move(route)});
+  state_->routes.Add(std::move(verb), std::move(path), std::move(route));
 }
 
 void Server::OnCallFinished(CallObserver observer) { state_->observer = std::move(observer); }
 
+void Server::SetInterceptor(Interceptor interceptor) {
+  state_->RequireNotStarted("SetInterceptor");
+  state_->hooks.interceptor = std::move(interceptor);
+}
+
+void Server::SetFallback(Fallback fallback) {
+  state_->RequireNotStarted("SetFallback");
+  state_->hooks.fallback = std::move(fallback);
+}
+
+void Server::SetResponseDecorator(ResponseDecorator decorator) {
+  state_->RequireNotStarted("SetResponseDecorator");
+  state_->hooks.decorator = std::move(decorator);
+}
+
 Status Server::Start() {
   std::lock_guard lock(state_->lifecycle_mutex);
   if (state_->started) return FailedPreconditionError("the server was already started");
+  state_->hooked = state_->hooks.any();
   MARKET_RETURN_IF_ERROR(state_->http->Start());
   state_->started = true;
   return OkStatus();

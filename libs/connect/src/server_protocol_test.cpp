@@ -70,7 +70,8 @@ TEST_CASE("a JSON POST is answered in canonical JSON, unknown fields ignored", "
   CHECK(response.result_int() == 200);
   CHECK(HeaderOf(response, "Content-Type") == "application/json");
   CHECK(response.body() ==
-        R"({"echoText":"hi","repeatCount":"3","requestId":"req-1","remainingMs":"-1"})");
+        R"({"echoText":"hi","repeatCount":"3","requestId":"req-1","remainingMs":"-1",)"
+        R"("peer":"127.0.0.1"})");
 
   SECTION("with a charset the reply says the same") {
     const auto charset = Exchange(
@@ -110,6 +111,16 @@ TEST_CASE("every response echoes the caller's X-Request-Id or carries a fresh on
   }
 }
 
+TEST_CASE("a handler learns the caller's IP address, without the port, as the peer", "[server]") {
+  TestServer server;
+  const auto response =
+      Exchange(server.port(), Post(kEchoPath, "application/proto", Serialize(EchoRequest())));
+  REQUIRE(response.result_int() == 200);
+  EchoResponse echoed;
+  REQUIRE(echoed.ParseFromString(response.body()));
+  CHECK(echoed.peer() == "127.0.0.1");
+}
+
 TEST_CASE("a chunked request body is read whole, as connect-node streams it", "[server]") {
   TestServer server;
   testing::RawConnection connection(server.port());
@@ -140,7 +151,8 @@ TEST_CASE("GET serves NO_SIDE_EFFECTS methods from the query string", "[server]"
                      "&cachebust=42&encoding=json"));
     CHECK(response.result_int() == 200);
     CHECK(response.body() == R"({"echoText":"a b&c","requestId":")" +
-                                 HeaderOf(response, "X-Request-Id") + R"(","remainingMs":"-1"})");
+                                 HeaderOf(response, "X-Request-Id") +
+                                 R"(","remainingMs":"-1","peer":"127.0.0.1"})");
   }
   SECTION("binary, URL-safe base64 with and without padding") {
     EchoRequest request;

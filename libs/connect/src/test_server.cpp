@@ -81,7 +81,8 @@ ServerOptions TestServer::DefaultOptions() {
   return options;
 }
 
-TestServer::TestServer(ServerOptions options) : probe_(std::make_shared<Probe>()) {
+TestServer::TestServer(ServerOptions options, const std::function<void(Server&)>& before_start)
+    : probe_(std::make_shared<Probe>()) {
   server_ = std::make_unique<Server>(std::move(options), MakeTestRouter(probe_));
   server_->AddHttpRoute("GET", "/healthz", [](const http::Request& request) {
     http::Response response(beast_http::status::ok, request.version());
@@ -93,6 +94,7 @@ TestServer::TestServer(ServerOptions options) : probe_(std::make_shared<Probe>()
     std::lock_guard lock(probe->mutex);
     probe->finished.emplace_back(std::string(procedure), code);
   });
+  if (before_start) before_start(*server_);
   if (const Status started = server_->Start(); !started.ok()) {
     throw std::runtime_error("test server did not start: " + started.ToString());
   }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,7 +59,9 @@ class TestServer {
   // request, 2 workers.
   static ServerOptions DefaultOptions();
 
-  explicit TestServer(ServerOptions options = DefaultOptions());
+  // `before_start` may set hooks, which must be in place before the server starts.
+  explicit TestServer(ServerOptions options = DefaultOptions(),
+                      const std::function<void(Server&)>& before_start = {});
   ~TestServer();
 
   std::uint16_t port() const { return server_->port(); }

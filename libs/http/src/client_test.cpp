@@ -90,7 +90,7 @@ Request Post(std::string target, std::string body) {
 Clock::time_point In(milliseconds delay) { return Clock::now() + delay; }
 
 Handler Echo(std::atomic<int>& requests) {
-  return [&requests](Request request, Responder respond) {
+  return [&requests](Request request, const RequestInfo&, Responder respond) {
     ++requests;
     Response response{bhttp::status::ok, 11};
     response.body() = request.body();
@@ -121,7 +121,7 @@ TEST_CASE("a call past its deadline fails with deadline_exceeded", "[http][clien
   std::vector<std::thread> workers;
   std::mutex mutex;
   {
-    Server server(FastOptions(), [&](Request, Responder respond) {
+    Server server(FastOptions(), [&](Request, const RequestInfo&, Responder respond) {
       std::lock_guard lock(mutex);
       workers.emplace_back([respond = std::move(respond)] {
         std::this_thread::sleep_for(milliseconds(500));

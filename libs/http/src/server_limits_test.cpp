@@ -25,7 +25,7 @@ using testing::WaitUntil;
 using std::chrono::milliseconds;
 
 Handler CountingHandler(std::atomic<int>& requests) {
-  return [&requests](Request request, Responder respond) {
+  return [&requests](Request request, const RequestInfo&, Responder respond) {
     ++requests;
     Response response{bhttp::status::ok, 11};
     response.body() = request.body();
@@ -209,7 +209,7 @@ TEST_CASE("connections beyond max_connections are closed, the count is exact und
   constexpr int kClients = 12;
   std::mutex mutex;
   std::vector<Responder> parked;
-  Server server(options, [&](Request, Responder respond) {
+  Server server(options, [&](Request, const RequestInfo&, Responder respond) {
     std::lock_guard lock(mutex);
     parked.push_back(std::move(respond));
   });

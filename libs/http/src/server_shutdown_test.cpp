@@ -32,7 +32,7 @@ class SlowAndFast {
   }
 
   Handler Get() {
-    return [this](Request request, Responder respond) {
+    return [this](Request request, const RequestInfo&, Responder respond) {
       if (request.target() != "/slow") {
         respond(Response{bhttp::status::ok, 11});
         return;
@@ -122,10 +122,11 @@ TEST_CASE("Shutdown closes what is still in flight after drain_timeout", "[http]
   options.drain_timeout = milliseconds(300);
   std::mutex mutex;
   std::optional<Responder> parked;
-  auto server = std::make_unique<Server>(options, [&](Request, Responder respond) {
-    std::lock_guard lock(mutex);
-    parked = std::move(respond);
-  });
+  auto server =
+      std::make_unique<Server>(options, [&](Request, const RequestInfo&, Responder respond) {
+        std::lock_guard lock(mutex);
+        parked = std::move(respond);
+      });
   REQUIRE(server->Start().ok());
   RawConnection stuck(server->port());
   REQUIRE(stuck.Write(PostText("/never", "")));

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -22,7 +23,7 @@ using testing::WaitUntil;
 
 // Answers at once with the request's target and body, "<target>|<body>".
 Handler EchoHandler(std::atomic<int>& requests) {
-  return [&requests](Request request, Responder respond) {
+  return [&requests](Request request, const RequestInfo&, Responder respond) {
     ++requests;
     Response response{bhttp::status::ok, 11};
     response.body() = std::string(request.target()) + "|" + request.body();
@@ -100,7 +101,7 @@ TEST_CASE("a chunked request body reaches the handler whole", "[http][server]") 
 TEST_CASE("an answer may come later from another thread", "[http][server]") {
   std::mutex mutex;
   std::optional<Responder> parked;
-  Server server(FastOptions(), [&](Request, Responder respond) {
+  Server server(FastOptions(), [&](Request, const RequestInfo&, Responder respond) {
     std::lock_guard lock(mutex);
     parked = std::move(respond);
   });
@@ -167,7 +168,7 @@ TEST_CASE("the answer to HEAD announces its length but carries no body", "[http]
 
 TEST_CASE("a handler that throws is answered with 500 and the connection keeps serving",
           "[http][server]") {
-  Server server(FastOptions(), [](Request request, Responder respond) {
+  Server server(FastOptions(), [](Request request, const RequestInfo&, Responder respond) {
     if (request.target() == "/throw") throw std::runtime_error("bug in handler");
     respond(Response{bhttp::status::ok, 11});
   });
@@ -186,7 +187,7 @@ TEST_CASE("a handler that throws is answered with 500 and the connection keeps s
 }
 
 TEST_CASE("a handler that drops its responder unanswered is answered with 500", "[http][server]") {
-  Server server(FastOptions(), [](Request, Responder) {});
+  Server server(FastOptions(), [](Request, const RequestInfo&, Responder) {});
   REQUIRE(server.Start().ok());
   RawConnection connection(server.port());
   REQUIRE(connection.Write(PostText("/lost", "")));
@@ -212,6 +213,40 @@ TEST_CASE("a client sending Expect: 100-continue is told to go on before its bod
   REQUIRE_FALSE(answer.ec);
   CHECK(answer.response.result() == bhttp::status::ok);
   CHECK(answer.response.body() == "/big|data");
+}
+
+TEST_CASE("the handler is told the client's IP address, without the port", "[http][server]") {
+  std::mutex mutex;
+  std::vector<std::string> peers;
+  auto recording = [&](Request, const RequestInfo& info, Responder respond) {
+    {
+      std::lock_guard lock(mutex);
+      peers.push_back(info.peer);
+    }
+    respond(Response{bhttp::status::ok, 11});
+  };
+  ServerOptions options = FastOptions();
+  std::string client_address = "127.0.0.1";
+  std::string expected_peer = "127.0.0.1";
+  SECTION("an IPv4 client") {}
+  SECTION("an IPv6 client") {
+    options.address = "::1";
+    client_address = "::1";
+    expected_peer = "::1";
+  }
+  SECTION("an IPv4 client of a dual-stack socket, in IPv4 form rather than ::ffff:127.0.0.1") {
+    options.address = "::";
+  }
+  Server server(options, recording);
+  REQUIRE(server.Start().ok());
+  RawConnection connection(server.port(), client_address);
+  REQUIRE(connection.connected());
+  for (int i = 0; i < 2; ++i) {  // every request on a keep-alive connection carries it
+    REQUIRE(connection.Write(PostText("/who", "")));
+    REQUIRE_FALSE(connection.ReadResponse().ec);
+  }
+  std::lock_guard lock(mutex);
+  CHECK(peers == std::vector<std::string>{expected_peer, expected_peer});
 }
 
 TEST_CASE("Start refuses what it cannot serve", "[http][server]") {

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <string>
 #include <typeinfo>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
@@ -55,13 +57,28 @@ std::string CurrentExceptionType() {
   }
 }
 
+// The remote IP as text; an IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4
+// client) in its IPv4 form.
+std::string PeerAddress(const tcp::socket& socket) {
+  beast::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return {};
+  const net::ip::address address = remote.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 }  // namespace
 
 Session::Session(tcp::socket&& socket, Strand strand, std::shared_ptr<ServerState> state)
     : state_(std::move(state)),
       strand_(std::move(strand)),
       stream_(std::move(socket)),
-      continue_(bhttp::status::continue_, 11) {}
+      continue_(bhttp::status::continue_, 11) {
+  info_.peer = PeerAddress(stream_.socket());
+}
 
 Session::~Session() {
   FinishRequest();
@@ -195,7 +212,7 @@ void Session::HandleRequest() {
   auto pending = std::make_shared<PendingAnswer>(reply_slot_);
   in_handler_ = true;
   try {
-    state_->handler(std::move(request),
+    state_->handler(std::move(request), info_,
                     [pending](Response response) { pending->Answer(std::move(response)); });
   } catch (...) {
     // Handler exceptions never reach Asio: they are a bug in the handler, answered with a bare

@@ -85,6 +85,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Response> response_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   Phase phase_ = Phase::kAwaiting;
+  // Read once per connection: every request on it comes from the same peer.
+  RequestInfo info_;
 
   // The request being answered.
   unsigned version_ = 11;

@@ -74,9 +74,9 @@ class RawConnection {
     Response response;
   };
 
-  explicit RawConnection(std::uint16_t port) {
+  explicit RawConnection(std::uint16_t port, const std::string& host = "127.0.0.1") {
     boost::beast::error_code ec;
-    stream_.socket().connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+    stream_.socket().connect({boost::asio::ip::make_address(host), port}, ec);
     connected_ = !ec;
   }
 

@@ -2,7 +2,9 @@
 //
 // Network threads only parse headers and route; decoding, handlers and encoding run on a bounded
 // worker pool, so a handler may block on the database. Every refusal is a Connect error body
-// (connectrpc.com/docs/protocol), and every response echoes X-Request-Id:
+// (connectrpc.com/docs/protocol), and every response echoes X-Request-Id. Optional hooks let a
+// gateway see every request first (rate limits, CORS preflight), answer unknown paths (proxying)
+// and touch every response (CORS headers):
 //
 //   market::connect::ServerOptions options;
 //   options.http.port = 8080;
@@ -13,15 +15,23 @@
 //     return response;
 //   });
 //   server.OnCallFinished([](std::string_view procedure, market::StatusCode code, double s) {...});
+//   server.SetInterceptor([&limiter](const market::http::Request& request,
+//                                    const market::connect::RequestInfo& info)
+//                             -> std::optional<market::http::Response> {
+//     if (limiter.Allow(info.peer)) return std::nullopt;        // on a worker: may call Redis
+//     return TooManyRequests(request);                          // answers instead of the call
+//   });
 //   if (auto status = server.Start(); !status.ok()) return 1;
 //   market::http::WaitForTerminationSignal();
 //   server.Shutdown();  // in-flight calls finish, then the workers join
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +53,23 @@ using HttpRoute = std::function<http::Response(const http::Request&)>;
 using CallObserver =
     std::function<void(std::string_view procedure, StatusCode code, double seconds)>;
 
+// What the hooks below know of a request besides the request itself.
+struct RequestInfo {
+  std::string peer;        // the client's IP address, "127.0.0.1" or "::1"; "" when unknown
+  std::string request_id;  // X-Request-Id from the caller, or a fresh one; echoed on the answer
+  // From Connect-Timeout-Ms, counted from the request's arrival; max() when absent or malformed.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+// Returning a response answers the request with it; nullopt lets the request go on.
+using Interceptor =
+    std::function<std::optional<http::Response>(const http::Request&, const RequestInfo&)>;
+// Returning a response answers the request with it; nullopt leaves the server's own answer.
+using Fallback =
+    std::function<std::optional<http::Response>(const http::Request&, const RequestInfo&)>;
+// Edits a response just before it is sent.
+using ResponseDecorator = std::function<void(const http::Request&, http::Response&)>;
+
 class Server {
  public:
   Server(ServerOptions options, std::shared_ptr<const Router> router);
@@ -58,6 +85,35 @@ class Server {
   // Called once per answered RPC to a registered procedure, with the code sent and the seconds
   // from routing to answer, on whichever thread answered. Call before Start().
   void OnCallFinished(CallObserver observer);
+
+  // The hooks below are optional and are set before Start() (std::logic_error after). With any of
+  // them set, every request is served whole by one task on the worker pool, where the interceptor
+  // and the fallback may block (on Redis, on an upstream); with none set, routing and refusals
+  // stay on the network threads, which is faster. An interceptor or fallback that throws is
+  // answered `internal` (500) without its text; a decorator that throws is logged and its
+  // response sent as it stands. Hooks run concurrently, on several threads at once.
+
+  // Runs first for every request: RPCs, HTTP routes and unknown paths alike, even a request
+  // the server would refuse (a CORS preflight OPTIONS, a malformed call). An RPC's deadline
+  // counts the time spent here and waiting for a worker: passing meanwhile, it is answered
+  // deadline_exceeded on time and the handler never runs (nor the interceptor, when it passed
+  // before a worker was free). An answered RPC is reported to the call observer with the code
+  // its response carries.
+  void SetInterceptor(Interceptor interceptor);
+
+  // Answers requests whose path is neither a registered procedure nor an HTTP route (a gateway
+  // forwards them), after the interceptor. A malformed Connect-Timeout-Ms is refused
+  // invalid_argument before it is called; the deadline is the fallback's to honour. nullopt
+  // gives the answer the server would give without one (404 unknown procedure, or 501 for a
+  // method its services declare but do not implement).
+  void SetFallback(Fallback fallback);
+
+  // The last touch on every response the server sends: successes, Connect errors, refusals,
+  // hook and fallback answers, deadline_exceeded. It runs on the thread that answers: a worker,
+  // the deadline timer's thread, or, for the few answers given without a worker (the pool is
+  // full, the request was too large or not HTTP, with only part of its header seen), a network
+  // thread: so it must be quick and must not block. X-Request-Id is already set when it runs.
+  void SetResponseDecorator(ResponseDecorator decorator);
 
   Status Start();
   std::uint16_t port() const;

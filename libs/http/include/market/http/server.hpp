@@ -2,9 +2,11 @@
 // handler and writes the answer the handler gives, whenever and from whichever thread it comes.
 //
 //   market::http::Server server({.port = 8080, .io_threads = 2},
-//       [&pool](market::http::Request request, market::http::Responder respond) {
-//         pool.Post([request = std::move(request), respond = std::move(respond)]() mutable {
-//           respond(BuildAnswer(request));   // on a worker thread, may block there
+//       [&pool](market::http::Request request, const market::http::RequestInfo& info,
+//               market::http::Responder respond) {
+//         pool.Post([request = std::move(request), peer = info.peer,
+//                    respond = std::move(respond)]() mutable {
+//           respond(BuildAnswer(request, peer));   // on a worker thread, may block there
 //         });
 //       });
 //   if (auto started = server.Start(); !started.ok()) return Fail(started);
@@ -46,11 +48,20 @@ struct ServerOptions {
 // its connection. Calls after Shutdown() returned are ignored.
 using Responder = std::function<void(Response)>;
 
+// What the server knows of a request beyond its bytes.
+struct RequestInfo {
+  // The client's IP address as text, without port: "127.0.0.1", "::1". An IPv4 client reaching
+  // a dual-stack socket is shown in IPv4 form, so one client has one name. "" when the socket
+  // could not tell (the client left as it connected).
+  std::string peer;
+};
+
 // Called once per complete request on a network thread. It must not block: it answers at once
 // or hands the work elsewhere. The server sets Content-Length, the HTTP version and Connection
 // on the answer; a handler that wants the connection closed sets `Connection: close` itself.
-// An exception escaping it is logged and answered with 500.
-using Handler = std::function<void(Request request, Responder respond)>;
+// An exception escaping it is logged and answered with 500. `info` is valid during the call only:
+// copy what is needed later.
+using Handler = std::function<void(Request request, const RequestInfo& info, Responder respond)>;
 
 // Builds the answer for a request the server refused to read to the end; the server then closes
 // the connection. `header` holds what was parsed (may be partial or empty). Runs on a network

@@ -1,0 +1,49 @@
+#include "hooks.hpp"
+
+#include <string>
+
+#include "market/common/log.hpp"
+#include "market/connect/error.hpp"
+#include "responses.hpp"
+
+namespace market::connect::internal {
+
+std::optional<http::Response> CallHook(const Interceptor& hook, const http::Request& request,
+                                       const RequestInfo& info) {
+  log::RequestIdScope log_scope(info.request_id);
+  std::optional<http::Response> answer;
+  try {
+    answer = hook(request, info);
+  } catch (...) {
+    log::Error("server hook threw",
+               {{"path", std::string(PathOf(request))}, {"exception", CurrentExceptionType()}});
+    return ErrorResponse(ReplyTo{request.version(), info.request_id},
+                         InternalError("the server failed to process the request"));
+  }
+  if (answer && answer->find("X-Request-Id") == answer->end()) {
+    answer->set("X-Request-Id", info.request_id);
+  }
+  return answer;
+}
+
+void Decorate(const ResponseDecorator& decorator, const http::Request& request,
+              http::Response& response) {
+  if (!decorator) return;
+  try {
+    decorator(request, response);
+  } catch (...) {
+    log::Error("response decorator threw",
+               {{"path", std::string(PathOf(request))}, {"exception", CurrentExceptionType()}});
+  }
+}
+
+StatusCode CodeOf(const http::Response& response) {
+  const int status = static_cast<int>(response.result_int());
+  if (status >= 200 && status < 300) return StatusCode::kOk;
+  const auto content_type = response.find(boost::beast::http::field::content_type);
+  const std::string_view type =
+      content_type == response.end() ? std::string_view{} : std::string_view(content_type->value());
+  return StatusFromErrorResponse(status, type, response.body()).code();
+}
+
+}  // namespace market::connect::internal

@@ -1,0 +1,39 @@
+// Calling the server's optional hooks (interceptor, fallback, response decorator) safely: a hook
+// is user code, so its exceptions are caught here and never reach a worker or the timer thread.
+// Internal to the server.
+//
+//   if (auto answer = CallHook(hooks.interceptor, request, info)) return Send(std::move(*answer));
+//   Decorate(hooks.decorator, request, response);   // no-op when unset
+#pragma once
+
+#include <optional>
+
+#include "market/common/status.hpp"
+#include "market/connect/server.hpp"
+#include "market/http/types.hpp"
+
+namespace market::connect::internal {
+
+// What Server::Set...() installed; empty functions are unset. Read-only once the server runs.
+struct Hooks {
+  Interceptor interceptor;
+  Fallback fallback;
+  ResponseDecorator decorator;
+
+  bool any() const { return interceptor || fallback || decorator; }
+};
+
+// Runs an interceptor or fallback (both have this type) inside the request's log scope. Its
+// answer gets X-Request-Id when it has none; a throwing hook is answered internal.
+std::optional<http::Response> CallHook(const Interceptor& hook, const http::Request& request,
+                                       const RequestInfo& info);
+
+// Applies `decorator` when set; an exception is logged and the response left as it stands.
+void Decorate(const ResponseDecorator& decorator, const http::Request& request,
+              http::Response& response);
+
+// The Connect code a client reads from `response`: OK for 2xx, else the code of its error body,
+// or the one the spec infers from its HTTP status. For the call observer.
+StatusCode CodeOf(const http::Response& response);
+
+}  // namespace market::connect::internal
