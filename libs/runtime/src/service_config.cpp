@@ -51,14 +51,14 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
       static_cast<std::size_t>(env.Int("MARKET_MAX_HEADER_BYTES", 16 << 10, 1024, 1 << 20));
   http.read_timeout = env.Millis("MARKET_READ_TIMEOUT_MS", milliseconds(10000), milliseconds(100),
                                  milliseconds(600000));
-  http.idle_timeout = env.Millis("MARKET_IDLE_TIMEOUT_MS", milliseconds(60000),
-                                 milliseconds(100), milliseconds(3600000));
-  http.write_timeout = env.Millis("MARKET_WRITE_TIMEOUT_MS", milliseconds(10000),
-                                  milliseconds(100), milliseconds(600000));
+  http.idle_timeout = env.Millis("MARKET_IDLE_TIMEOUT_MS", milliseconds(60000), milliseconds(100),
+                                 milliseconds(3600000));
+  http.write_timeout = env.Millis("MARKET_WRITE_TIMEOUT_MS", milliseconds(10000), milliseconds(100),
+                                  milliseconds(600000));
   http.max_connections =
       static_cast<std::size_t>(env.Int("MARKET_MAX_CONNECTIONS", 1024, 1, 100000));
-  http.drain_timeout = env.Millis("MARKET_DRAIN_TIMEOUT_MS", milliseconds(25000),
-                                  milliseconds(0), milliseconds(600000));
+  http.drain_timeout = env.Millis("MARKET_DRAIN_TIMEOUT_MS", milliseconds(25000), milliseconds(0),
+                                  milliseconds(600000));
   config.server.worker_threads =
       static_cast<std::size_t>(env.Int("MARKET_WORKER_THREADS", 8, 1, 256));
   config.server.max_queued_calls =
@@ -71,8 +71,7 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   const std::string pg_user = env.String("MARKET_PG_USER", default_role);
   const std::string pg_password = env.Secret("MARKET_PG_PASSWORD", default_role + "_local");
   config.pg_schema = env.String("MARKET_PG_SCHEMA", config.name);
-  config.pg.max_connections =
-      static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
+  config.pg.max_connections = static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
   config.pg.acquire_timeout = env.Millis("MARKET_PG_ACQUIRE_TIMEOUT_MS", milliseconds(2000),
                                          milliseconds(1), milliseconds(60000));
   config.pg.dsn = "host=" + QuoteConninfoValue(pg_host) + " port=" + std::to_string(pg_port) +

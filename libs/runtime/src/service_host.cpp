@@ -30,10 +30,11 @@ http::Response PlainResponse(const http::Request& request, beast_http::status st
 }  // namespace
 
 ServiceHost::ServiceHost(ServiceConfig config, std::vector<const pg::MigrationSet*> migrations,
-                         Registrar registrar)
+                         Registrar registrar, ServerSetup server_setup)
     : config_(std::move(config)),
       migrations_(std::move(migrations)),
-      registrar_(std::move(registrar)) {}
+      registrar_(std::move(registrar)),
+      server_setup_(std::move(server_setup)) {}
 
 ServiceHost::~ServiceHost() { Shutdown(); }
 
@@ -61,6 +62,7 @@ Status ServiceHost::Start() {
   server_ = std::make_unique<connect::Server>(config_.server, std::move(router));
   RegisterHttpRoutes();
   RegisterMetrics();
+  if (server_setup_) server_setup_(*server_, *parts_);
   MARKET_RETURN_IF_ERROR(server_->Start());
 
   if (config_.relay_events) {
@@ -69,8 +71,8 @@ Status ServiceHost::Start() {
     relay_->Start();
   }
   log::Info("service started", {{"address", config_.server.http.address},
-                                 {"port", server_->port()},
-                                 {"schema", config_.pg_schema}});
+                                {"port", server_->port()},
+                                {"schema", config_.pg_schema}});
   return OkStatus();
 }
 
@@ -125,18 +127,17 @@ void ServiceHost::RegisterHttpRoutes() {
 
 void ServiceHost::RegisterMetrics() {
   auto& registry = metrics::DefaultRegistry();
-  server_->OnCallFinished(
-      [&registry](std::string_view procedure, StatusCode code, double seconds) {
-        const std::string procedure_label(procedure);
-        registry
-            .GetCounter("market_rpc_requests_total", "RPCs finished, by procedure and code",
-                        {{"procedure", procedure_label}, {"code", std::string(CodeName(code))}})
-            .Increment();
-        registry
-            .GetHistogram("market_rpc_duration_seconds", "RPC latency by procedure",
-                          {{"procedure", procedure_label}})
-            .Observe(seconds);
-      });
+  server_->OnCallFinished([&registry](std::string_view procedure, StatusCode code, double seconds) {
+    const std::string procedure_label(procedure);
+    registry
+        .GetCounter("market_rpc_requests_total", "RPCs finished, by procedure and code",
+                    {{"procedure", procedure_label}, {"code", std::string(CodeName(code))}})
+        .Increment();
+    registry
+        .GetHistogram("market_rpc_duration_seconds", "RPC latency by procedure",
+                      {{"procedure", procedure_label}})
+        .Observe(seconds);
+  });
   registry.AddCollector([this, &registry] {
     if (!pg_) return;
     const pg::PoolStats stats = pg_->Stats();
@@ -151,7 +152,7 @@ void ServiceHost::RegisterMetrics() {
 }
 
 int RunService(const ServiceIdentity& identity, const pg::MigrationSet& migrations,
-               Registrar registrar) {
+               Registrar registrar, ServerSetup server_setup) {
   log::SetService(std::string(identity.name));
   config::Env env;
   auto config = LoadServiceConfig(identity, env);
@@ -162,7 +163,8 @@ int RunService(const ServiceIdentity& identity, const pg::MigrationSet& migratio
   for (const auto& [name, value] : env.Describe()) {
     log::Debug("config", {{"name", name}, {"value", value}});
   }
-  ServiceHost host(std::move(config).value(), {&migrations}, std::move(registrar));
+  ServiceHost host(std::move(config).value(), {&migrations}, std::move(registrar),
+                   std::move(server_setup));
   if (Status started = host.Start(); !started.ok()) {
     log::Error("start-up failed", {{"error", started.ToString()}});
     return 1;

@@ -38,11 +38,14 @@ struct ServiceParts {
 };
 
 using Registrar = std::function<void(connect::Router& router, ServiceParts& parts)>;
+// Optional, for services that shape the server itself (the gateway's interceptor, fallback
+// and response decorator): called after the server exists and before it starts.
+using ServerSetup = std::function<void(connect::Server& server, ServiceParts& parts)>;
 
 class ServiceHost {
  public:
   ServiceHost(ServiceConfig config, std::vector<const pg::MigrationSet*> migrations,
-              Registrar registrar);
+              Registrar registrar, ServerSetup server_setup = {});
   ~ServiceHost();
   ServiceHost(const ServiceHost&) = delete;
   ServiceHost& operator=(const ServiceHost&) = delete;
@@ -63,6 +66,7 @@ class ServiceHost {
   ServiceConfig config_;
   std::vector<const pg::MigrationSet*> migrations_;
   Registrar registrar_;
+  ServerSetup server_setup_;
   std::unique_ptr<pg::Pool> pg_;
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<auth::TokenVerifier> tokens_;
@@ -77,6 +81,6 @@ class ServiceHost {
 // SIGTERM/SIGINT, Shutdown(). Returns the process exit code (0 after a clean drain, 1 when
 // configuration or start-up failed, with the reason logged).
 int RunService(const ServiceIdentity& identity, const pg::MigrationSet& migrations,
-               Registrar registrar);
+               Registrar registrar, ServerSetup server_setup = {});
 
 }  // namespace market::runtime
