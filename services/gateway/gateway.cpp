@@ -1,0 +1,94 @@
+#include "gateway.hpp"
+
+#include "market/auth/authorize.hpp"
+#include "market/common/log.hpp"
+#include "market/connect/error.hpp"
+
+namespace market::gateway {
+namespace {
+
+namespace beast_http = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+
+// Only marketplace calls spend rate-limit tokens: health probes and metrics scrapes do not.
+bool IsRateLimited(std::string_view target) { return target.starts_with("/market."); }
+
+http::Response TooManyRequests(const http::Request& request, const std::string& request_id,
+                               const Status& status) {
+  http::Response response(beast_http::status::too_many_requests, request.version());
+  response.set(beast_http::field::content_type, "application/json");
+  response.set("X-Request-Id", request_id);
+  // RFC 9110 section 10.2.3: whole seconds; the message carries the exact milliseconds.
+  response.set(beast_http::field::retry_after, "1");
+  response.keep_alive(request.keep_alive());
+  response.body() = connect::ErrorBody(status);
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace
+
+Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
+    : config_(std::move(config)),
+      verifier_(parts.tokens),
+      signer_(parts.config.token_secret),
+      login_throttle_(parts.redis, config_.login_throttle),
+      per_account_(parts.redis, config_.per_account),
+      per_address_(parts.redis, config_.per_address),
+      identity_(parts.pg, signer_, verifier_, login_throttle_, config_.token_lifetime),
+      proxy_(upstream_client_, config_.upstreams),
+      cors_(config_.cors_origins) {}
+
+void Gateway::AddMethods(connect::Router& router) { AddIdentityMethods(router, identity_); }
+
+void Gateway::Install(connect::Server& server) {
+  server.SetInterceptor([this](const http::Request& request, const connect::RequestInfo& info) {
+    return Admit(request, info);
+  });
+  server.SetFallback([this](const http::Request& request, const connect::RequestInfo& info) {
+    return Forward(request, info);
+  });
+  server.SetResponseDecorator([this](const http::Request& request, http::Response& response) {
+    Finish(request, response);
+  });
+}
+
+std::optional<http::Response> Gateway::Admit(const http::Request& request,
+                                             const connect::RequestInfo& info) {
+  if (auto preflight = cors_.Preflight(request)) return preflight;
+  if (!IsRateLimited(request.target())) return std::nullopt;
+
+  if (Status allowed = per_address_.Take("address:" + info.peer); !allowed.ok()) {
+    return TooManyRequests(request, info.request_id, allowed);
+  }
+  const std::string_view authorization = request[beast_http::field::authorization];
+  if (!authorization.empty()) {
+    // An invalid token is not the gateway's to refuse: the service answers it, and the call
+    // has already spent the address's budget.
+    if (auto caller = auth::Authenticate(verifier_, authorization); caller.ok()) {
+      if (Status allowed = per_account_.Take("account:" + caller->subject); !allowed.ok()) {
+        return TooManyRequests(request, info.request_id, allowed);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<http::Response> Gateway::Forward(const http::Request& request,
+                                               const connect::RequestInfo& info) {
+  const auto bound = Clock::now() + config_.upstream_timeout;
+  return proxy_.Forward(request, ForwardContext{.request_id = info.request_id,
+                                                .peer = info.peer,
+                                                .deadline = std::min(info.deadline, bound)});
+}
+
+void Gateway::Finish(const http::Request& request, http::Response& response) {
+  cors_.Decorate(request, response);
+  const std::string_view target = request.target();
+  log::Info("access", {{"method", std::string(request.method_string())},
+                       {"path", std::string(target.substr(0, target.find('?')))},
+                       {"status", response.result_int()},
+                       {"request_id", std::string(response["X-Request-Id"])}});
+}
+
+}  // namespace market::gateway

@@ -1,0 +1,57 @@
+// Gateway: the single public entry of the marketplace, as parts on a Connect server.
+//
+// It serves market.identity.v1.IdentityService itself and forwards every other
+// market.<service>.v1 package to the service that owns it. Before any call it answers CORS
+// preflights and applies the rate limits (per client address always, per account when the
+// call carries a valid token); after, it adds CORS headers and writes the access log. It
+// authorises nothing on the services' behalf: each service checks the token and the caller's
+// rights itself.
+//
+//   Gateway gateway(gateway_config, parts);
+//   gateway.AddMethods(router);   // identity
+//   gateway.Install(server);      // interceptor, proxy fallback, response decorator
+#pragma once
+
+#include <optional>
+
+#include "connect_proxy.hpp"
+#include "cors.hpp"
+#include "gateway_config.hpp"
+#include "identity_service.hpp"
+#include "login_throttle.hpp"
+#include "market/auth/token.hpp"
+#include "market/connect/server.hpp"
+#include "market/http/client.hpp"
+#include "market/runtime/service_host.hpp"
+#include "rate_limiter.hpp"
+
+namespace market::gateway {
+
+class Gateway {
+ public:
+  Gateway(GatewayConfig config, runtime::ServiceParts& parts);
+
+  void AddMethods(connect::Router& router);
+  void Install(connect::Server& server);
+
+ private:
+  // CORS preflight and rate limits; nullopt lets the request through.
+  std::optional<http::Response> Admit(const http::Request& request,
+                                      const connect::RequestInfo& info);
+  std::optional<http::Response> Forward(const http::Request& request,
+                                        const connect::RequestInfo& info);
+  void Finish(const http::Request& request, http::Response& response);
+
+  GatewayConfig config_;
+  const auth::TokenVerifier& verifier_;
+  auth::TokenSigner signer_;
+  LoginThrottle login_throttle_;
+  RateLimiter per_account_;
+  RateLimiter per_address_;
+  IdentityService identity_;
+  http::Client upstream_client_;
+  ConnectProxy proxy_;
+  CorsPolicy cors_;
+};
+
+}  // namespace market::gateway

@@ -1,0 +1,35 @@
+#include "gateway_config.hpp"
+
+#include "cors.hpp"
+
+namespace market::gateway {
+
+using std::chrono::milliseconds;
+
+StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env) {
+  GatewayConfig config;
+  config.token_lifetime =
+      std::chrono::seconds(env.Int("MARKET_TOKEN_LIFETIME_S", 3600, 60, 7 * 24 * 3600));
+  config.per_account.per_second =
+      static_cast<double>(env.Int("MARKET_RATE_ACCOUNT_PER_SECOND", 20, 1, 100000));
+  config.per_account.burst =
+      static_cast<double>(env.Int("MARKET_RATE_ACCOUNT_BURST", 40, 1, 1000000));
+  config.per_address.per_second =
+      static_cast<double>(env.Int("MARKET_RATE_ADDRESS_PER_SECOND", 50, 1, 100000));
+  config.per_address.burst =
+      static_cast<double>(env.Int("MARKET_RATE_ADDRESS_BURST", 100, 1, 1000000));
+  config.login_throttle.max_failures_per_account =
+      static_cast<int>(env.Int("MARKET_LOGIN_MAX_FAILURES_ACCOUNT", 5, 1, 1000));
+  config.login_throttle.max_failures_per_address =
+      static_cast<int>(env.Int("MARKET_LOGIN_MAX_FAILURES_ADDRESS", 20, 1, 100000));
+  config.login_throttle.window =
+      std::chrono::seconds(env.Int("MARKET_LOGIN_FAILURE_WINDOW_S", 900, 1, 86400));
+  config.cors_origins = ParseOriginList(env.String("MARKET_CORS_ORIGINS", ""));
+  config.upstream_timeout = env.Millis("MARKET_UPSTREAM_TIMEOUT_MS", milliseconds(30000),
+                                       milliseconds(10), milliseconds(600000));
+  MARKET_ASSIGN_OR_RETURN(config.upstreams, Upstreams::FromEnv(env));
+  MARKET_RETURN_IF_ERROR(env.Check());
+  return config;
+}
+
+}  // namespace market::gateway

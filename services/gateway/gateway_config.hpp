@@ -1,0 +1,33 @@
+// GatewayConfig: the gateway's own settings, beside the ServiceConfig every service reads.
+//
+//   auto gateway = LoadGatewayConfig(env);   // invalid_argument naming each bad variable
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "login_throttle.hpp"
+#include "market/common/config.hpp"
+#include "rate_limiter.hpp"
+#include "upstreams.hpp"
+
+namespace market::gateway {
+
+struct GatewayConfig {
+  std::chrono::seconds token_lifetime{3600};
+  // Calls from a signed-in account are limited per account; every call also per client address
+  // (a looser budget, since several people may share an address).
+  RateLimit per_account{.per_second = 20, .burst = 40};
+  RateLimit per_address{.per_second = 50, .burst = 100};
+  LoginThrottleOptions login_throttle;
+  std::vector<std::string> cors_origins;
+  Upstreams upstreams{{}};
+  // Bound on a proxied call whose caller set no deadline, so a hung service cannot hold a
+  // gateway worker forever.
+  std::chrono::milliseconds upstream_timeout{30000};
+};
+
+StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env);
+
+}  // namespace market::gateway
