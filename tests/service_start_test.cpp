@@ -62,8 +62,8 @@ HealthCheckResponse::ServingStatus CheckHealth(std::uint16_t port, connect::Code
 long long AppliedMigrations(const testing::TestDatabase& database) {
   pqxx::connection connection(database.dsn);
   pqxx::work tx(connection);
-  return tx.exec1("SELECT count(*) FROM " + tx.quote_name(database.schema) +
-                  ".schema_migrations")[0]
+  return tx
+      .exec1("SELECT count(*) FROM " + tx.quote_name(database.schema) + ".schema_migrations")[0]
       .as<long long>();
 }
 
@@ -80,11 +80,9 @@ TEST_CASE("every service migrates its schema and answers the health RPC", "[serv
       const auto database = testing::CreateServiceDatabase(service.identity.name);
       long long applied = 0;
       {
-        runtime::ServiceHost host(ConfigFor(service.identity, database), {&service.migrations},
-                                  {});
+        runtime::ServiceHost host(ConfigFor(service.identity, database), {&service.migrations}, {});
         REQUIRE(host.Start().ok());
-        CHECK(CheckHealth(host.port(), connect::Codec::kJson, "") ==
-              HealthCheckResponse::SERVING);
+        CHECK(CheckHealth(host.port(), connect::Codec::kJson, "") == HealthCheckResponse::SERVING);
         CHECK(CheckHealth(host.port(), connect::Codec::kProto,
                           std::string(service.identity.full_service_name)) ==
               HealthCheckResponse::SERVING);
@@ -92,8 +90,7 @@ TEST_CASE("every service migrates its schema and answers the health RPC", "[serv
         CHECK(applied >= 1 + static_cast<long long>(service.migrations.migrations.size()));
         host.Shutdown();
       }
-      runtime::ServiceHost again(ConfigFor(service.identity, database), {&service.migrations},
-                                 {});
+      runtime::ServiceHost again(ConfigFor(service.identity, database), {&service.migrations}, {});
       REQUIRE(again.Start().ok());
       CHECK(AppliedMigrations(database) == applied);
       again.Shutdown();

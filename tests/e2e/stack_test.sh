@@ -48,6 +48,8 @@ start_service() {
     MARKET_PG_DATABASE=market_e2e MARKET_PG_PASSWORD="e2e-$svc" \
     MARKET_REDIS_PORT=$MARKET_TEST_REDIS_PORT MARKET_TOKEN_SECRET=$secret \
     MARKET_DRAIN_TIMEOUT_MS=5000 \
+    MARKET_UPSTREAM_LISTINGS=127.0.0.1:${port[listings]} MARKET_UPSTREAM_BIDDING=127.0.0.1:${port[bidding]} \
+    MARKET_UPSTREAM_ESCROW=127.0.0.1:${port[escrow]} MARKET_UPSTREAM_REPUTATION=127.0.0.1:${port[reputation]} \
     "$MARKET_BINARY_DIR/services/$svc/market-$svc" >>"$work/$svc.log" 2>&1 &
   pid[$svc]=$!
 }
@@ -108,6 +110,31 @@ targets=()
 for svc in "${services[@]}"; do targets+=("$svc=127.0.0.1:${port[$svc]}"); done
 cp "$client_dir/check.mjs" "$work/check.mjs"
 check "connect-node calls every service in both codecs" node "$work/check.mjs" "$work/gen" "${targets[@]}"
+
+# A freelancer through the gateway: register, log in, see oneself, publish a profile (routed to
+# listings with the token passed on), read it back; without the token listings refuses.
+gateway_url="http://127.0.0.1:${port[gateway]}"
+post() {  # post PATH BODY [TOKEN]: prints the body, then the HTTP status on its own line
+  curl -s -w '\n%{http_code}' -H 'Content-Type: application/json' \
+    ${3:+-H "Authorization: Bearer $3"} -d "$2" "$gateway_url$1"
+}
+email="e2e-$RANDOM$RANDOM@example.com"
+reply=$(post /market.identity.v1.IdentityService/Register \
+  '{"email":"'"$email"'","password":"a long e2e password","displayName":"E2E Freelancer","country":"PT","roles":["ROLE_FREELANCER"],"preferredCurrency":"EUR"}')
+check "register through the gateway ($reply)" [ "$(tail -n1 <<<"$reply")" = 200 ]
+reply=$(post /market.identity.v1.IdentityService/Login '{"email":"'"$email"'","password":"a long e2e password"}')
+token=$(head -n1 <<<"$reply" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+check "login through the gateway returns a token" [ -n "$token" ]
+reply=$(post /market.identity.v1.IdentityService/Me '{}' "$token")
+account_id=$(head -n1 <<<"$reply" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+check "me through the gateway ($reply)" [ -n "$account_id" ]
+profile='{"headline":"E2E profile","overview":"","skills":["go"],"languages":["pt"],"timezone":"Europe/Lisbon","hourlyRate":{"currency":"EUR","minorUnits":"5000"},"weeklyAvailabilityHours":20}'
+reply=$(post /market.listings.v1.ListingsService/UpsertMyProfile "$profile" "$token")
+check "profile published through the gateway ($reply)" [ "$(tail -n1 <<<"$reply")" = 200 ]
+reply=$(post /market.listings.v1.ListingsService/GetProfile '{"freelancerId":"'"$account_id"'"}' "$token")
+check "profile read back through the gateway" grep -q '"country":"PT"' <<<"$reply"
+reply=$(post /market.listings.v1.ListingsService/UpsertMyProfile "$profile")
+check "listings refuses a call without a token ($reply)" [ "$(tail -n1 <<<"$reply")" = 401 ]
 
 # SIGTERM under load: in-flight calls finish (no failed responses), the process exits 0.
 cat >"$work/health.lua" <<'LUA'

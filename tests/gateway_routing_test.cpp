@@ -1,0 +1,207 @@
+// The gateway as the single public entry: it routes each package to its service and passes
+// the caller's token on (the service decides), survives a service going away, limits rates,
+// keeps serving without Redis, and lets allowed browser origins in.
+#include <atomic>
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <random>
+#include <thread>
+
+#include "listings_identity.hpp"
+#include "listings_migrations.hpp"
+#include "listings_service.hpp"
+#include "market/redis/client.hpp"
+#include "market/testing/redis.hpp"
+#include "support/service_fixture.hpp"
+
+namespace market {
+namespace {
+
+namespace beast_http = boost::beast::http;
+using testing::PostJson;
+
+constexpr std::string_view kUpsertProfile = "/market.listings.v1.ListingsService/UpsertMyProfile";
+constexpr std::string_view kGetProfile = "/market.listings.v1.ListingsService/GetProfile";
+constexpr std::string_view kMe = "/market.identity.v1.IdentityService/Me";
+constexpr std::string_view kProfile =
+    R"({"headline":"Rust and C++ systems","overview":"Low-latency services.","skills":["c++"],)"
+    R"("languages":["en"],"timezone":"Europe/Berlin",)"
+    R"("hourlyRate":{"currency":"EUR","minorUnits":"9000"},"weeklyAvailabilityHours":30})";
+
+constexpr std::string_view kFreelancerId = "5a1e9c1e-0000-4000-8000-00000000f001";
+
+testing::StartedService StartListings(const testing::EnvOverrides& env = {},
+                                      std::optional<testing::TestDatabase> database = {}) {
+  return testing::StartService(
+      listings::kIdentity, migrations::listings(),
+      [](connect::Router& router, runtime::ServiceParts& parts) {
+        listings::AddListingsMethods(
+            router, std::make_shared<listings::ListingsService>(parts.pg, parts.tokens));
+      },
+      env, {}, std::move(database));
+}
+
+std::string FreelancerToken() {
+  auth::Principal freelancer;
+  freelancer.subject = std::string(kFreelancerId);
+  freelancer.roles = {auth::Role::kFreelancer};
+  freelancer.country = "PL";
+  freelancer.expires_at = std::chrono::system_clock::now() + std::chrono::hours(1);
+  return testing::BearerFor(freelancer);
+}
+
+std::string Code(const http::Response& response) {
+  const auto parsed = boost::json::parse(response.body());
+  const auto* code = parsed.as_object().if_contains("code");
+  return code ? std::string(code->as_string()) : std::string();
+}
+
+void ClearRateBuckets() {
+  redis::Options options;
+  options.port = testing::RedisPort();
+  redis::Client redis(options);
+  (void)redis.Command({"DEL", "market:gateway:rate:address:127.0.0.1"});
+}
+
+TEST_CASE("the gateway routes each package to its service, which checks the token itself",
+          "[gateway][routing]") {
+  auto listings = StartListings();
+  auto gateway = testing::StartGateway({{"MARKET_UPSTREAM_LISTINGS", listings.address()}});
+  const std::map<std::string, std::string> auth{{"Authorization", FreelancerToken()}};
+
+  const auto upserted = PostJson(gateway.port(), kUpsertProfile, kProfile, auth);
+  INFO(upserted.body());
+  REQUIRE(upserted.result_int() == 200);
+  CHECK(upserted[beast_http::field::content_type] == "application/json");
+
+  const std::string get_body = R"({"freelancerId":")" + std::string(kFreelancerId) + R"("})";
+  const auto fetched = PostJson(gateway.port(), kGetProfile, get_body, auth);
+  REQUIRE(fetched.result_int() == 200);
+  CHECK(fetched.body().find("Rust and C++ systems") != std::string::npos);
+
+  // The service, not the gateway, refuses: the same answer as when called directly.
+  const auto anonymous = PostJson(gateway.port(), kUpsertProfile, kProfile);
+  const auto direct = PostJson(listings.port(), kUpsertProfile, kProfile);
+  CHECK(anonymous.result_int() == 401);
+  CHECK(Code(anonymous) == "unauthenticated");
+  CHECK(anonymous.body() == direct.body());
+
+  const auto unknown = PostJson(gateway.port(), "/market.nothing.v1.NothingService/Do", "{}");
+  CHECK(unknown.result_int() == 404);
+}
+
+TEST_CASE("a service that goes away is unavailable at once and served again on its return",
+          "[gateway][routing]") {
+  auto listings = std::make_unique<testing::StartedService>(StartListings());
+  const std::uint16_t listings_port = listings->port();
+  const testing::TestDatabase database = listings->database();
+  auto gateway = testing::StartGateway({{"MARKET_UPSTREAM_LISTINGS", listings->address()},
+                                        {"MARKET_RATE_ADDRESS_BURST", "100000"},
+                                        {"MARKET_RATE_ADDRESS_PER_SECOND", "100000"}});
+  const std::string get_body = R"({"freelancerId":")" + std::string(kFreelancerId) + R"("})";
+  const std::map<std::string, std::string> auth{{"Authorization", FreelancerToken()}};
+  REQUIRE(PostJson(gateway.port(), kUpsertProfile, kProfile, auth).result_int() == 200);
+
+  // Calls keep arriving while the service goes away and comes back.
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0};
+  std::thread caller([&] {
+    while (!stop) {
+      const auto reply = PostJson(gateway.port(), kGetProfile, get_body, auth);
+      if (reply.result_int() == 200 || reply.result_int() == 503) ++answered;
+    }
+  });
+
+  listings.reset();
+  const auto started = std::chrono::steady_clock::now();
+  const auto down = PostJson(gateway.port(), kGetProfile, get_body, auth);
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(down.result_int() == 503);
+  CHECK(Code(down) == "unavailable");
+  CHECK(took < std::chrono::seconds(1));
+
+  listings = std::make_unique<testing::StartedService>(
+      StartListings({{"MARKET_HTTP_PORT", std::to_string(listings_port)}}, database));
+  const auto back = PostJson(gateway.port(), kGetProfile, get_body, auth);
+  CHECK(back.result_int() == 200);
+  stop = true;
+  caller.join();
+  CHECK(answered > 0);
+  CHECK(PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}").result_int() == 200);
+}
+
+TEST_CASE("calls beyond a small rate budget are refused with retry information",
+          "[gateway][rate-limit]") {
+  ClearRateBuckets();
+  auto gateway = testing::StartGateway(
+      {{"MARKET_RATE_ADDRESS_BURST", "3"}, {"MARKET_RATE_ADDRESS_PER_SECOND", "1"}});
+  for (int call = 0; call < 3; ++call) {
+    CHECK(PostJson(gateway.port(), kMe, "{}").result_int() == 401);
+  }
+  const auto limited = PostJson(gateway.port(), kMe, "{}");
+  CHECK(limited.result_int() == 429);
+  CHECK(Code(limited) == "resource_exhausted");
+  CHECK_FALSE(limited[beast_http::field::retry_after].empty());
+  // Health probes spend no budget.
+  CHECK(PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}").result_int() == 200);
+  ClearRateBuckets();
+}
+
+TEST_CASE("an account's own budget is enforced across addresses' budgets",
+          "[gateway][rate-limit]") {
+  ClearRateBuckets();
+  auto gateway = testing::StartGateway(
+      {{"MARKET_RATE_ACCOUNT_BURST", "2"}, {"MARKET_RATE_ACCOUNT_PER_SECOND", "1"}});
+  auth::Principal client;
+  // A subject of its own per run: the bucket lives in Redis, which outlives test runs.
+  client.subject = "rate-test-" + std::to_string(std::random_device{}());
+  client.roles = {auth::Role::kClient};
+  client.expires_at = std::chrono::system_clock::now() + std::chrono::hours(1);
+  const std::map<std::string, std::string> auth{{"Authorization", testing::BearerFor(client)}};
+  CHECK(PostJson(gateway.port(), kMe, "{}", auth).result_int() != 429);
+  CHECK(PostJson(gateway.port(), kMe, "{}", auth).result_int() != 429);
+  CHECK(PostJson(gateway.port(), kMe, "{}", auth).result_int() == 429);
+  // Another caller from the same address still has its budget.
+  CHECK(PostJson(gateway.port(), kMe, "{}").result_int() == 401);
+  ClearRateBuckets();
+}
+
+TEST_CASE("the gateway keeps serving accounts and limits while Redis is down",
+          "[gateway][redis-down]") {
+  auto gateway = testing::StartGateway();
+  testing::StopRedis();
+  const auto health = PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}");
+  const auto me = PostJson(gateway.port(), kMe, "{}");
+  testing::StartRedis();
+  CHECK(health.result_int() == 200);
+  CHECK(me.result_int() == 401);
+  CHECK(Code(me) == "unauthenticated");
+}
+
+TEST_CASE("browsers from allowed origins may call the gateway", "[gateway][cors]") {
+  auto gateway = testing::StartGateway({{"MARKET_CORS_ORIGINS", "https://app.example.com"}});
+  auto preflight = [&](std::string_view origin) {
+    http::Request request(beast_http::verb::options, kMe, 11);
+    request.set(beast_http::field::origin, origin);
+    request.set(beast_http::field::access_control_request_method, "POST");
+    request.set(beast_http::field::access_control_request_headers, "content-type");
+    return testing::Send(gateway.port(), std::move(request));
+  };
+  const auto allowed = preflight("https://app.example.com");
+  CHECK(allowed.result_int() == 204);
+  CHECK(allowed[beast_http::field::access_control_allow_origin] == "https://app.example.com");
+  CHECK(allowed[beast_http::field::access_control_allow_headers].find("Content-Type") !=
+        std::string_view::npos);
+
+  const auto refused = preflight("https://evil.example.com");
+  CHECK(refused.result_int() == 403);
+  CHECK(refused[beast_http::field::access_control_allow_origin].empty());
+
+  const auto call = PostJson(gateway.port(), kMe, "{}", {{"Origin", "https://app.example.com"}});
+  CHECK(call[beast_http::field::access_control_allow_origin] == "https://app.example.com");
+  CHECK(call[beast_http::field::access_control_expose_headers].find("X-Request-Id") !=
+        std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace market
