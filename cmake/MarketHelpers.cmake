@@ -9,8 +9,10 @@
 #        market::pg::Migrations <COMPONENT>Migrations() declared by the generated header
 #        <component>_migrations.hpp.
 
-set(MARKET_TEST_PG_PORT 55432 CACHE STRING "Port of the private PostgreSQL the tests start")
-set(MARKET_TEST_REDIS_PORT 56379 CACHE STRING "Port of the private Redis the tests start")
+# Fixed test ports sit below Linux's ephemeral range (32768-60999), so that no outgoing
+# connection of a test can hold one of them when a server needs to listen there.
+set(MARKET_TEST_PG_PORT 25432 CACHE STRING "Port of the private PostgreSQL the tests start")
+set(MARKET_TEST_REDIS_PORT 26379 CACHE STRING "Port of the private Redis the tests start")
 set(MARKET_TEST_STATE_DIR "${CMAKE_BINARY_DIR}/test-infra" CACHE PATH "Data of the test servers")
 
 function(market_library)

@@ -10,8 +10,8 @@ build_dir=${1:-$repo/build}
 duration=${DURATION:-5s}
 connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-3}
-bare_port=59081
-connect_port=59082
+bare_port=29081
+connect_port=29082
 work=$(mktemp -d)
 
 cat >"$work/post.lua" <<'LUA'

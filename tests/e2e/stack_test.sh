@@ -9,7 +9,8 @@ set -uo pipefail
 
 work=$(mktemp -d)
 services=(listings bidding escrow reputation gateway)
-declare -A port=([listings]=58181 [bidding]=58182 [escrow]=58183 [reputation]=58184 [gateway]=58180)
+# Below the ephemeral port range, so no outgoing connection can be holding one of them.
+declare -A port=([listings]=28181 [bidding]=28182 [escrow]=28183 [reputation]=28184 [gateway]=28180)
 declare -A full=(
   [listings]=market.listings.v1.ListingsService [bidding]=market.bidding.v1.BiddingService
   [escrow]=market.escrow.v1.EscrowService [reputation]=market.reputation.v1.ReputationService
