@@ -1,8 +1,9 @@
 // The reputation service process: wiring only; the plumbing lives in market::runtime.
+#include "market/runtime/service_host.hpp"
 #include "reputation_identity.hpp"
 #include "reputation_migrations.hpp"
-#include "market/runtime/service_host.hpp"
 
 int main() {
-  return market::runtime::RunService(market::reputation::kIdentity, market::migrations::reputation(), {});
+  return market::runtime::RunService(market::reputation::kIdentity,
+                                     market::migrations::reputation(), {});
 }
