@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   using grpc::health::v1::HealthCheckResponse;
   auto router = std::make_shared<market::connect::Router>();
   router->Add<HealthCheckRequest, HealthCheckResponse>(
-      "grpc.health.v1.Health", "Check",
+      "grpc.health.v1.Health", "Check", market::connect::Access::Public(),
       [](const market::connect::CallContext&, const HealthCheckRequest&,
          HealthCheckResponse& response) {
         response.set_status(HealthCheckResponse::SERVING);

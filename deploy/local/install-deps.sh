@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libboost1.81-all-dev libpqxx-dev libhiredis-dev libprotobuf-dev protobuf-compiler
+  libboost1.81-all-dev libpqxx-dev libhiredis-dev libprotobuf-dev libprotoc-dev protobuf-compiler
   catch2 libssl-dev zlib1g-dev
   postgresql-15 postgresql-client-15 redis-server
   wrk curl clang-format

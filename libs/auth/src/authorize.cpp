@@ -7,7 +7,7 @@ StatusOr<Principal> Authenticate(const TokenVerifier& verifier,
   return verifier.VerifyAuthorizationHeader(authorization_header);
 }
 
-Status RequireAnyRole(const Principal& principal, std::initializer_list<Role> roles) {
+Status RequireAnyRole(const Principal& principal, const std::vector<Role>& roles) {
   std::string needed;
   for (Role role : roles) {
     if (principal.HasRole(role)) return OkStatus();

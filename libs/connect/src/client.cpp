@@ -24,7 +24,7 @@ Client::Client(std::shared_ptr<http::Client> http, http::Endpoint upstream, Code
 
 Status Client::CallMethod(const google::protobuf::MethodDescriptor& method,
                           const google::protobuf::Message& request,
-                          google::protobuf::Message& response, const CallOptions& options) {
+                          google::protobuf::Message& response, const CallOptions& options) const {
   const std::string path = "/" + method.service()->full_name() + "/" + method.name();
 
   std::int64_t timeout_ms = 0;

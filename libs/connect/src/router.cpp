@@ -6,7 +6,7 @@
 
 namespace market::connect {
 
-void Router::AddMethod(const google::protobuf::MethodDescriptor& descriptor,
+void Router::AddMethod(const google::protobuf::MethodDescriptor& descriptor, Access access,
                        std::unique_ptr<const MethodInvoker> invoker) {
   RegisteredMethod method;
   method.procedure = "/" + descriptor.service()->full_name() + "/" + descriptor.name();
@@ -17,6 +17,14 @@ void Router::AddMethod(const google::protobuf::MethodDescriptor& descriptor,
   if (methods_.find(method.procedure) != methods_.end()) {
     throw std::logic_error(method.procedure + " is registered twice");
   }
+  // Deny by default: a method for some roles only, with nothing to check tokens, could only
+  // ever refuse; it is a wiring bug, found at start-up.
+  if (!access.is_public && (access.roles.empty() || verifier_ == nullptr)) {
+    throw std::logic_error(method.procedure +
+                           " needs roles: give it some, and the router a token verifier");
+  }
+  method.access = std::move(access);
+  method.verifier = verifier_;
   std::string path = method.procedure;
   methods_.emplace(std::move(path), std::move(method));
   services_.insert(descriptor.service()->full_name());

@@ -131,6 +131,8 @@ Status RpcCall::Invoke(std::string& out) {
   FillContext(ctx);
   log::RequestIdScope log_scope(info_.request_id);
   try {
+    // Before decoding: a caller who may not call the method gets nothing parsed on its behalf.
+    MARKET_RETURN_IF_ERROR(Authorize(method_.access, method_.verifier, ctx));
     return method_.invoker->Invoke(ctx, plan.codec, payload, out);
   } catch (...) {
     // Only the type is logged: an exception's text may carry SQL or a secret.

@@ -45,7 +45,7 @@ Status Echo(Probe& probe, const CallContext& ctx, const EchoRequest& request,
 std::shared_ptr<Router> MakeTestRouter(std::shared_ptr<Probe> probe) {
   auto router = std::make_shared<Router>();
   router->Add<HealthCheckRequest, HealthCheckResponse>(
-      "grpc.health.v1.Health", "Check",
+      "grpc.health.v1.Health", "Check", market::connect::Access::Public(),
       [probe](const CallContext&, const HealthCheckRequest& request,
               HealthCheckResponse& response) -> Status {
         ++probe->handler_calls;
@@ -65,8 +65,10 @@ std::shared_ptr<Router> MakeTestRouter(std::shared_ptr<Probe> probe) {
   auto echo = [probe](const CallContext& ctx, const EchoRequest& request, EchoResponse& response) {
     return Echo(*probe, ctx, request, response);
   };
-  router->Add<EchoRequest, EchoResponse>("market.connecttest.v1.EchoService", "Echo", echo);
-  router->Add<EchoRequest, EchoResponse>("market.connecttest.v1.EchoService", "Lookup", echo);
+  router->Add<EchoRequest, EchoResponse>("market.connecttest.v1.EchoService", "Echo",
+                                         market::connect::Access::Public(), echo);
+  router->Add<EchoRequest, EchoResponse>("market.connecttest.v1.EchoService", "Lookup",
+                                         market::connect::Access::Public(), echo);
   return router;
 }
 

@@ -1,13 +1,12 @@
 // CallContext: what a handler knows about the RPC it serves; CallOptions: what a client sends.
 //
-// A handler checks the caller and passes deadline, credentials and request id on to the calls it
-// makes downstream, so a whole call tree shares one deadline and one request id:
+// A handler finds its verified caller here and passes deadline, credentials and request id on to
+// the calls it makes downstream, so a whole call tree shares one deadline and one request id:
 //
 //   market::Status PlaceBid(const market::connect::CallContext& ctx, const PlaceBidRequest& req,
-//                           PlaceBidResponse& resp) {
-//     auto options = market::connect::CallOptions::PropagatedFrom(ctx);
-//     auto job = listings_client.Call<GetJobRequest, GetJobResponse>(
-//         "market.listings.v1.ListingsService", "GetJob", get_job, options);
+//                           PlaceBidResponse& resp) override {
+//     const auto& freelancer = ctx.Caller();   // checked against the method's access already
+//     auto job = listings_.GetJob(get_job, market::connect::CallOptions::PropagatedFrom(ctx));
 //     ...
 //   }
 #pragma once
@@ -15,7 +14,11 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <string>
+
+#include "market/auth/principal.hpp"
 
 namespace market::connect {
 
@@ -27,6 +30,16 @@ struct CallContext {
   std::string authorization;  // the Authorization header, "" when absent
   std::string peer;           // remote address, "" when the transport does not tell
   std::map<std::string, std::string, std::less<>> headers;  // lower-case names
+  // The verified caller, set before the handler runs: always for a method that needs roles,
+  // and for a public one when its token is valid (connect/access.hpp).
+  std::optional<auth::Principal> caller;
+
+  // The verified caller of a method that needs roles. Throws std::logic_error (a bug, answered
+  // as internal) when a public method's handler asks without checking `caller` first.
+  const auth::Principal& Caller() const {
+    if (!caller) throw std::logic_error("CallContext::Caller() on a call without a caller");
+    return *caller;
+  }
 
   // True once the deadline has passed: the answer has already gone out as deadline_exceeded, so
   // a long handler may stop early.

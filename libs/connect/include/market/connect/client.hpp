@@ -39,7 +39,7 @@ class Client {
   // Throws std::logic_error (a wiring bug) when the method is not in the schema with these types.
   template <typename Req, typename Resp>
   StatusOr<Resp> Call(std::string_view service_full_name, std::string_view method,
-                      const Req& request, const CallOptions& options) {
+                      const Req& request, const CallOptions& options) const {
     const auto& descriptor =
         FindUnaryMethod(service_full_name, method, *Req::descriptor(), *Resp::descriptor());
     Resp response;
@@ -52,7 +52,7 @@ class Client {
  private:
   Status CallMethod(const google::protobuf::MethodDescriptor& method,
                     const google::protobuf::Message& request, google::protobuf::Message& response,
-                    const CallOptions& options);
+                    const CallOptions& options) const;
 
   std::shared_ptr<http::Client> http_;
   http::Endpoint upstream_;

@@ -1,19 +1,19 @@
 // Router: the table from Connect procedure paths to typed handlers.
 //
-// Methods are checked against the generated schema when they are added, so a typo or a wrong
-// message type fails at start-up, not on the first call:
+// Services do not call Add() themselves: the registration generated from their proto
+// (protoc-gen-market, `<file>.connect.h`) adds every method with the access its
+// (market.auth.v1.access) option declares. Methods are checked against the generated schema when
+// they are added, so a typo or a wrong message type fails at start-up, not on the first call:
 //
-//   auto router = std::make_shared<market::connect::Router>();
-//   router->Add<grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>(
-//       "grpc.health.v1.Health", "Check",
-//       [](const market::connect::CallContext&, const auto& request, auto& response) {
-//         response.set_status(grpc::health::v1::HealthCheckResponse::SERVING);
-//         return market::OkStatus();
-//       });
+//   auto router = std::make_shared<market::connect::Router>(&token_verifier);
+//   grpc::health::v1::Register(*router, health_service);     // generated
+//   market::listings::v1::Register(*router, listings_service);
 //   market::connect::Server server(options, router);
 //
-// Handlers run on the server's worker pool and may block. Everything per method (path, whether
-// GET is allowed, the decode-run-encode step) is prepared here, once.
+// Before a handler runs, the call passes its method's Access (access.hpp): the token is verified
+// and the role checked, or the call is refused and the handler never sees it. Handlers run on
+// the server's worker pool and may block. Everything per method (path, whether GET is allowed,
+// the access rule, the decode-run-encode step) is prepared here, once.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +25,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include "market/auth/token.hpp"
 #include "market/common/status.hpp"
+#include "market/connect/access.hpp"
 #include "market/connect/call_context.hpp"
 #include "market/connect/codec.hpp"
 #include "market/connect/schema.hpp"
@@ -72,20 +74,29 @@ struct RegisteredMethod {
   std::string procedure;  // "/grpc.health.v1.Health/Check"
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
   bool get_allowed = false;  // NO_SIDE_EFFECTS
-  std::string_view allow;    // the Allow header for a wrong verb: "POST" or "GET, POST"
+  Access access;
+  // Verifies the tokens of methods that need roles; null on a router of public methods only.
+  const auth::TokenVerifier* verifier = nullptr;
+  std::string_view allow;  // the Allow header for a wrong verb: "POST" or "GET, POST"
   std::unique_ptr<const MethodInvoker> invoker;
 };
 
 class Router {
  public:
-  // Registers `handler` for service_full_name/method. Throws std::logic_error when the method is
-  // not in the generated schema, Req/Resp are not its types, or it is already registered.
+  // `verifier` checks the tokens of every method that needs roles and must outlive the router;
+  // a router without one serves public methods only.
+  explicit Router(const auth::TokenVerifier* verifier = nullptr) : verifier_(verifier) {}
+
+  // Registers `handler` for service_full_name/method behind `access`. Throws std::logic_error
+  // when the method is not in the generated schema, Req/Resp are not its types, it is already
+  // registered, or it needs roles on a router without a token verifier.
   template <typename Req, typename Resp>
-  void Add(std::string_view service_full_name, std::string_view method,
+  void Add(std::string_view service_full_name, std::string_view method, Access access,
            UnaryHandler<Req, Resp> handler) {
     const auto& descriptor =
         FindUnaryMethod(service_full_name, method, *Req::descriptor(), *Resp::descriptor());
-    AddMethod(descriptor, std::make_unique<TypedInvoker<Req, Resp>>(std::move(handler)));
+    AddMethod(descriptor, std::move(access),
+              std::make_unique<TypedInvoker<Req, Resp>>(std::move(handler)));
   }
 
   // The method served at `path` ("/grpc.health.v1.Health/Check"), or nullptr.
@@ -105,8 +116,10 @@ class Router {
     }
   };
 
-  void AddMethod(const google::protobuf::MethodDescriptor& descriptor,
+  void AddMethod(const google::protobuf::MethodDescriptor& descriptor, Access access,
                  std::unique_ptr<const MethodInvoker> invoker);
+
+  const auth::TokenVerifier* verifier_;
 
   std::unordered_map<std::string, RegisteredMethod, PathHash, std::equal_to<>> methods_;
   std::set<std::string, std::less<>> services_;
