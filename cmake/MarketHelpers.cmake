@@ -70,3 +70,47 @@ function(market_embed_migrations)
   target_include_directories(${ARG_TARGET} PUBLIC ${out_dir})
   target_link_libraries(${ARG_TARGET} PUBLIC market::pg)
 endfunction()
+
+# market_service_glue(TARGET t PROTO_ROOT dir PROTOS a/b.proto ... DEPS lib ... [WITH_MESSAGES])
+#   -> static library t holding the glue protoc-gen-market writes for each listed proto that
+#      declares a service: <stem>.connect.h (abstract <Service>Base, Register, <Service>Client)
+#      and <stem>.connect.cc. A method without an access option fails the build here.
+#      WITH_MESSAGES also compiles the protos' messages into t (for protos outside proto/,
+#      whose messages market::proto does not hold).
+function(market_service_glue)
+  cmake_parse_arguments(ARG "WITH_MESSAGES" "TARGET;PROTO_ROOT" "PROTOS;DEPS" ${ARGN})
+  set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}_gen)
+  file(MAKE_DIRECTORY ${out_dir})
+  set(sources "")
+  foreach(rel ${ARG_PROTOS})
+    file(STRINGS ${ARG_PROTO_ROOT}/${rel} service_lines REGEX "^service ")
+    if(NOT service_lines)
+      continue()
+    endif()
+    string(REGEX REPLACE "\\.proto$" "" stem ${rel})
+    list(APPEND sources ${out_dir}/${stem}.connect.cc)
+    if(ARG_WITH_MESSAGES)
+      list(APPEND sources ${out_dir}/${stem}.pb.cc)
+      add_custom_command(
+        OUTPUT ${out_dir}/${stem}.pb.cc ${out_dir}/${stem}.pb.h
+        COMMAND protobuf::protoc --proto_path=${ARG_PROTO_ROOT} --proto_path=${MARKET_PROTO_DIR}
+                --cpp_out=${out_dir} ${rel}
+        DEPENDS ${ARG_PROTO_ROOT}/${rel} protobuf::protoc
+        WORKING_DIRECTORY ${ARG_PROTO_ROOT}
+        COMMENT "protoc ${rel}"
+        VERBATIM)
+    endif()
+    add_custom_command(
+      OUTPUT ${out_dir}/${stem}.connect.cc ${out_dir}/${stem}.connect.h
+      COMMAND protobuf::protoc --proto_path=${ARG_PROTO_ROOT} --proto_path=${MARKET_PROTO_DIR}
+              --plugin=protoc-gen-market=$<TARGET_FILE:protoc-gen-market>
+              --market_out=${out_dir} ${rel}
+      DEPENDS ${ARG_PROTO_ROOT}/${rel} protoc-gen-market protobuf::protoc
+      WORKING_DIRECTORY ${ARG_PROTO_ROOT}
+      COMMENT "protoc-gen-market ${rel}"
+      VERBATIM)
+  endforeach()
+  add_library(${ARG_TARGET} STATIC ${sources})
+  target_include_directories(${ARG_TARGET} PUBLIC ${out_dir})
+  target_link_libraries(${ARG_TARGET} PUBLIC market::connect ${ARG_DEPS})
+endfunction()
