@@ -34,9 +34,11 @@ testing::StartedService StartListings(const testing::EnvOverrides& env = {},
                                       std::optional<testing::TestDatabase> database = {}) {
   return testing::StartService(
       listings::kIdentity, migrations::listings(),
-      [](connect::Router& router, runtime::ServiceParts& parts) {
-        listings::AddListingsMethods(
-            router, std::make_shared<listings::ListingsService>(parts.pg, parts.tokens));
+      // The registrar lives in the host, so the service it holds outlives the server.
+      [service = std::make_shared<std::unique_ptr<listings::ListingsService>>()](
+          connect::Router& router, runtime::ServiceParts& parts) {
+        *service = std::make_unique<listings::ListingsService>(parts.pg);
+        listings::v1::Register(router, **service);
       },
       env, {}, std::move(database));
 }

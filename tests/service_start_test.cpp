@@ -10,7 +10,7 @@
 #include "escrow_migrations.hpp"
 #include "gateway_identity.hpp"
 #include "gateway_migrations.hpp"
-#include "grpc/health/v1/health.pb.h"
+#include "grpc/health/v1/health.connect.h"
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
 #include "market/connect/client.hpp"
@@ -47,14 +47,13 @@ runtime::ServiceConfig ConfigFor(const runtime::ServiceIdentity& identity,
 
 HealthCheckResponse::ServingStatus CheckHealth(std::uint16_t port, connect::Codec codec,
                                                const std::string& service) {
-  auto http_client = std::make_shared<http::Client>();
-  connect::Client client(http_client, http::Endpoint{"127.0.0.1", port}, codec);
+  grpc::health::v1::HealthClient client(
+      connect::Client(std::make_shared<http::Client>(), http::Endpoint{"127.0.0.1", port}, codec));
   HealthCheckRequest request;
   request.set_service(service);
   connect::CallOptions options;
   options.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  auto reply = client.Call<HealthCheckRequest, HealthCheckResponse>("grpc.health.v1.Health",
-                                                                    "Check", request, options);
+  auto reply = client.Check(request, options);
   REQUIRE(reply.ok());
   return reply->status();
 }

@@ -35,11 +35,11 @@ Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
       login_throttle_(parts.redis, config_.login_throttle),
       per_account_(parts.redis, config_.per_account),
       per_address_(parts.redis, config_.per_address),
-      identity_(parts.pg, signer_, verifier_, login_throttle_, config_.token_lifetime),
+      identity_(parts.pg, signer_, login_throttle_, config_.token_lifetime),
       proxy_(upstream_client_, config_.upstreams),
       cors_(config_.cors_origins) {}
 
-void Gateway::AddMethods(connect::Router& router) { AddIdentityMethods(router, identity_); }
+void Gateway::AddMethods(connect::Router& router) { identity::v1::Register(router, identity_); }
 
 void Gateway::Install(connect::Server& server) {
   server.SetInterceptor([this](const http::Request& request, const connect::RequestInfo& info) {

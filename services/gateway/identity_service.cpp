@@ -51,13 +51,8 @@ void ToProto(const AccountRecord& record, v1::Account& account) {
 }
 
 IdentityService::IdentityService(pg::Pool& pool, const auth::TokenSigner& signer,
-                                 const auth::TokenVerifier& verifier, LoginThrottle& throttle,
-                                 std::chrono::seconds token_lifetime)
-    : pool_(pool),
-      signer_(signer),
-      verifier_(verifier),
-      throttle_(throttle),
-      token_lifetime_(token_lifetime) {}
+                                 LoginThrottle& throttle, std::chrono::seconds token_lifetime)
+    : pool_(pool), signer_(signer), throttle_(throttle), token_lifetime_(token_lifetime) {}
 
 Status IdentityService::Register(const connect::CallContext& ctx,
                                  const v1::RegisterRequest& request,
@@ -112,8 +107,7 @@ Status IdentityService::Login(const connect::CallContext& ctx, const v1::LoginRe
 }
 
 StatusOr<AccountRecord> IdentityService::CallerAccount(const connect::CallContext& ctx) {
-  MARKET_ASSIGN_OR_RETURN(auth::Principal principal,
-                          verifier_.VerifyAuthorizationHeader(ctx.authorization));
+  const auth::Principal& principal = ctx.Caller();
   MARKET_ASSIGN_OR_RETURN(
       std::optional<AccountRecord> found,
       pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
@@ -154,26 +148,6 @@ Status IdentityService::ChangePassword(const connect::CallContext& ctx,
                                            }));
   log::Info("password changed", {{"account_id", account.id}});
   return OkStatus();
-}
-
-void AddIdentityMethods(connect::Router& router, IdentityService& service) {
-  constexpr std::string_view kService = "market.identity.v1.IdentityService";
-  router.Add<v1::RegisterRequest, v1::RegisterResponse>(
-      kService, "Register", [&service](const auto& ctx, const auto& request, auto& response) {
-        return service.Register(ctx, request, response);
-      });
-  router.Add<v1::LoginRequest, v1::LoginResponse>(
-      kService, "Login", [&service](const auto& ctx, const auto& request, auto& response) {
-        return service.Login(ctx, request, response);
-      });
-  router.Add<v1::MeRequest, v1::MeResponse>(
-      kService, "Me", [&service](const auto& ctx, const auto& request, auto& response) {
-        return service.Me(ctx, request, response);
-      });
-  router.Add<v1::ChangePasswordRequest, v1::ChangePasswordResponse>(
-      kService, "ChangePassword", [&service](const auto& ctx, const auto& request, auto& response) {
-        return service.ChangePassword(ctx, request, response);
-      });
 }
 
 }  // namespace market::gateway

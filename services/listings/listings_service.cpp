@@ -5,8 +5,6 @@
 #include <string_view>
 #include <utility>
 
-#include "listings_identity.hpp"
-#include "market/auth/authorize.hpp"
 #include "market/common/log.hpp"
 #include "market/pg/transaction.hpp"
 
@@ -50,13 +48,10 @@ void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
   *profile.mutable_updated_at() = TimeUtil::MicrosecondsToTimestamp(record.updated_at_unix_micros);
 }
 
-ListingsService::ListingsService(pg::Pool& pool, const auth::TokenVerifier& tokens)
-    : pool_(pool), tokens_(tokens) {}
+ListingsService::ListingsService(pg::Pool& pool) : pool_(pool) {}
 
-StatusOr<auth::Principal> ListingsService::AuthenticateFreelancer(
-    const connect::CallContext& ctx) const {
-  MARKET_ASSIGN_OR_RETURN(auth::Principal caller, auth::Authenticate(tokens_, ctx.authorization));
-  MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(caller, {auth::Role::kFreelancer}));
+StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx) {
+  const auth::Principal& caller = ctx.Caller();
   // Account ids are UUIDs; a token naming anything else cannot own a profile.
   if (!IsUuid(caller.subject)) return UnauthenticatedError("the token does not name an account");
   return caller;
@@ -65,7 +60,7 @@ StatusOr<auth::Principal> ListingsService::AuthenticateFreelancer(
 Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
                                         const v1::UpsertMyProfileRequest& request,
                                         v1::UpsertMyProfileResponse& response) {
-  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
   MARKET_ASSIGN_OR_RETURN(const ProfileFields fields, ValidateProfile(request));
   MARKET_RETURN_IF_ERROR(ValidateExpectedVersion(request.expected_version()));
   // The country is the account's, vouched for by the token, so a profile cannot claim another.
@@ -89,11 +84,6 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
 Status ListingsService::GetProfile(const connect::CallContext& ctx,
                                    const v1::GetProfileRequest& request,
                                    v1::GetProfileResponse& response) {
-  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller,
-                          auth::Authenticate(tokens_, ctx.authorization));
-  MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(
-      caller,
-      {auth::Role::kFreelancer, auth::Role::kClient, auth::Role::kOperator, auth::Role::kService}));
   if (!IsUuid(request.freelancer_id())) {
     return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
   }
@@ -115,7 +105,7 @@ Status ListingsService::GetProfile(const connect::CallContext& ctx,
 Status ListingsService::AddPortfolioItem(const connect::CallContext& ctx,
                                          const v1::AddPortfolioItemRequest& request,
                                          v1::AddPortfolioItemResponse& response) {
-  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
   MARKET_ASSIGN_OR_RETURN(const PortfolioItemFields fields, ValidatePortfolioItem(request));
   MARKET_ASSIGN_OR_RETURN(
       const PortfolioItemRecord item,
@@ -144,7 +134,7 @@ Status ListingsService::AddPortfolioItem(const connect::CallContext& ctx,
 Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
                                             const v1::RemovePortfolioItemRequest& request,
                                             v1::RemovePortfolioItemResponse&) {
-  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
   if (!IsUuid(request.portfolio_item_id())) {
     return InvalidArgumentError("portfolio_item_id: must be a portfolio item id (UUID)");
   }
@@ -160,26 +150,6 @@ Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
   log::Info("portfolio item removed",
             {{"freelancer_id", caller.subject}, {"item_id", request.portfolio_item_id()}});
   return OkStatus();
-}
-
-void AddListingsMethods(connect::Router& router, std::shared_ptr<ListingsService> service) {
-  const std::string_view name = kIdentity.full_service_name;
-  router.Add<v1::UpsertMyProfileRequest, v1::UpsertMyProfileResponse>(
-      name, "UpsertMyProfile", [service](const auto& ctx, const auto& request, auto& response) {
-        return service->UpsertMyProfile(ctx, request, response);
-      });
-  router.Add<v1::GetProfileRequest, v1::GetProfileResponse>(
-      name, "GetProfile", [service](const auto& ctx, const auto& request, auto& response) {
-        return service->GetProfile(ctx, request, response);
-      });
-  router.Add<v1::AddPortfolioItemRequest, v1::AddPortfolioItemResponse>(
-      name, "AddPortfolioItem", [service](const auto& ctx, const auto& request, auto& response) {
-        return service->AddPortfolioItem(ctx, request, response);
-      });
-  router.Add<v1::RemovePortfolioItemRequest, v1::RemovePortfolioItemResponse>(
-      name, "RemovePortfolioItem", [service](const auto& ctx, const auto& request, auto& response) {
-        return service->RemovePortfolioItem(ctx, request, response);
-      });
 }
 
 }  // namespace market::listings

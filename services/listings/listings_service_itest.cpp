@@ -119,28 +119,31 @@ class Listings {
   Listings()
       : database_(testing::CreateServiceDatabase("listings")),
         host_(TestConfig(database_), {&migrations::listings()},
-              [](connect::Router& router, runtime::ServiceParts& parts) {
-                AddListingsMethods(router,
-                                   std::make_shared<ListingsService>(parts.pg, parts.tokens));
+              // The registrar lives in the host, so the service it holds outlives the server.
+              [service = std::make_shared<std::unique_ptr<ListingsService>>()](
+                  connect::Router& router, runtime::ServiceParts& parts) {
+                *service = std::make_unique<ListingsService>(parts.pg);
+                v1::Register(router, **service);
               }),
         http_(std::make_shared<http::Client>()) {
     REQUIRE(host_.Start().ok());
   }
 
-  template <typename Req, typename Resp>
-  StatusOr<Resp> Call(std::string_view method, const Req& request, const std::string& bearer,
-                      connect::Codec codec = connect::Codec::kProto) {
-    connect::Client client(http_, Endpoint(), codec);
+  // The generated client, as other services will call listings.
+  v1::ListingsServiceClient Client(connect::Codec codec = connect::Codec::kProto) {
+    return v1::ListingsServiceClient(connect::Client(http_, Endpoint(), codec));
+  }
+
+  static connect::CallOptions As(const std::string& bearer) {
     connect::CallOptions options;
     options.deadline = std::chrono::steady_clock::now() + 10s;
     options.authorization = bearer;
-    return client.Call<Req, Resp>(kIdentity.full_service_name, method, request, options);
+    return options;
   }
 
   StatusOr<v1::FreelancerProfile> Upsert(const v1::UpsertMyProfileRequest& request,
                                          const std::string& bearer) {
-    auto response = Call<v1::UpsertMyProfileRequest, v1::UpsertMyProfileResponse>("UpsertMyProfile",
-                                                                                  request, bearer);
+    auto response = Client().UpsertMyProfile(request, As(bearer));
     if (!response.ok()) return response.status();
     return response->profile();
   }
@@ -149,16 +152,14 @@ class Listings {
                                       connect::Codec codec = connect::Codec::kProto) {
     v1::GetProfileRequest request;
     request.set_freelancer_id(freelancer_id);
-    auto response =
-        Call<v1::GetProfileRequest, v1::GetProfileResponse>("GetProfile", request, bearer, codec);
+    auto response = Client(codec).GetProfile(request, As(bearer));
     if (!response.ok()) return response.status();
     return response->profile();
   }
 
   StatusOr<v1::PortfolioItem> Add(const v1::AddPortfolioItemRequest& request,
                                   const std::string& bearer) {
-    auto response = Call<v1::AddPortfolioItemRequest, v1::AddPortfolioItemResponse>(
-        "AddPortfolioItem", request, bearer);
+    auto response = Client().AddPortfolioItem(request, As(bearer));
     if (!response.ok()) return response.status();
     return response->portfolio_item();
   }
@@ -166,9 +167,7 @@ class Listings {
   Status Remove(const std::string& item_id, const std::string& bearer) {
     v1::RemovePortfolioItemRequest request;
     request.set_portfolio_item_id(item_id);
-    return Call<v1::RemovePortfolioItemRequest, v1::RemovePortfolioItemResponse>(
-               "RemovePortfolioItem", request, bearer)
-        .status();
+    return Client().RemovePortfolioItem(request, As(bearer)).status();
   }
 
   http::Endpoint Endpoint() const { return {"127.0.0.1", host_.port()}; }

@@ -7,10 +7,12 @@
 #include "market/runtime/service_host.hpp"
 
 int main() {
+  // Lives as long as main(), so longer than the router that serves it.
+  std::unique_ptr<market::listings::ListingsService> service;
   return market::runtime::RunService(
       market::listings::kIdentity, market::migrations::listings(),
-      [](market::connect::Router& router, market::runtime::ServiceParts& parts) {
-        market::listings::AddListingsMethods(
-            router, std::make_shared<market::listings::ListingsService>(parts.pg, parts.tokens));
+      [&service](market::connect::Router& router, market::runtime::ServiceParts& parts) {
+        service = std::make_unique<market::listings::ListingsService>(parts.pg);
+        market::listings::v1::Register(router, *service);
       });
 }

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "grpc/health/v1/health.pb.h"
+#include "health_service.hpp"
 #include "market/common/log.hpp"
 #include "market/common/metrics.hpp"
 #include "market/events/outbox.hpp"
@@ -14,8 +14,6 @@ namespace market::runtime {
 namespace {
 
 namespace beast_http = boost::beast::http;
-using grpc::health::v1::HealthCheckRequest;
-using grpc::health::v1::HealthCheckResponse;
 
 http::Response PlainResponse(const http::Request& request, beast_http::status status,
                              std::string body, std::string_view content_type) {
@@ -55,8 +53,9 @@ Status ServiceHost::Start() {
   tokens_ = std::make_unique<auth::TokenVerifier>(config_.token_secret);
   parts_ = std::make_unique<ServiceParts>(ServiceParts{config_, *pg_, *redis_, *tokens_});
 
-  auto router = std::make_shared<connect::Router>();
-  RegisterHealth(*router);
+  auto router = std::make_shared<connect::Router>(tokens_.get());
+  health_ = std::make_unique<HealthService>(config_.full_service_name, *pg_, draining_);
+  grpc::health::v1::Register(*router, *health_);
   if (registrar_) registrar_(*router, *parts_);
 
   server_ = std::make_unique<connect::Server>(config_.server, std::move(router));
@@ -85,23 +84,6 @@ void ServiceHost::Shutdown() {
   if (server_) server_->Shutdown();
   if (relay_) relay_->Stop();
   if (server_) log::Info("service stopped", {});
-}
-
-void ServiceHost::RegisterHealth(connect::Router& router) {
-  // grpc/grpc doc/health-checking.md: "" asks about the whole server; a known service name
-  // asks about that service; any other name is NOT_FOUND. Serving means the database answers.
-  router.Add<HealthCheckRequest, HealthCheckResponse>(
-      "grpc.health.v1.Health", "Check",
-      [this](const connect::CallContext&, const HealthCheckRequest& request,
-             HealthCheckResponse& response) -> Status {
-        if (!request.service().empty() && request.service() != config_.full_service_name) {
-          return NotFoundError("service: unknown service \"" + request.service() + "\"");
-        }
-        const bool serving = !draining_ && pg_->Ping().ok();
-        response.set_status(serving ? HealthCheckResponse::SERVING
-                                    : HealthCheckResponse::NOT_SERVING);
-        return OkStatus();
-      });
 }
 
 void ServiceHost::RegisterHttpRoutes() {

@@ -29,6 +29,8 @@
 
 namespace market::runtime {
 
+class HealthService;
+
 // What a service's logic may use; owned by the host and alive until Shutdown() returns.
 struct ServiceParts {
   const ServiceConfig& config;
@@ -59,7 +61,6 @@ class ServiceHost {
   void Shutdown();
 
  private:
-  void RegisterHealth(connect::Router& router);
   void RegisterHttpRoutes();
   void RegisterMetrics();
 
@@ -71,6 +72,7 @@ class ServiceHost {
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<auth::TokenVerifier> tokens_;
   std::unique_ptr<ServiceParts> parts_;
+  std::unique_ptr<HealthService> health_;
   std::unique_ptr<events::OutboxRelay> relay_;
   std::unique_ptr<connect::Server> server_;
   std::atomic<bool> draining_{false};
