@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "market/connect/error.hpp"
+#include "market/connect/error_details.hpp"
 #include "market/pg/pool.hpp"
 #include "operator_accounts.hpp"
 #include "support/service_fixture.hpp"
@@ -41,6 +43,12 @@ std::string Registration(const std::string& email, std::string_view country = "D
          R"(","password":"correct horse battery","displayName":"Ada Lovelace","country":")" +
          std::string(country) + R"(","roles":)" + std::string(roles) + R"(,"preferredCurrency":")" +
          std::string(currency) + R"("})";
+}
+
+// The Status a Connect client reads from a reply, details included.
+Status StatusOf(const http::Response& response) {
+  return connect::StatusFromErrorResponse(
+      response.result_int(), response[boost::beast::http::field::content_type], response.body());
 }
 
 std::string Credentials(const std::string& email, std::string_view password) {
@@ -113,7 +121,31 @@ TEST_CASE("invalid registrations are refused naming the field", "[gateway][ident
     CHECK(reply.result_int() == 400);
     CHECK(Text(Json(reply), "code") == "invalid_argument");
     CHECK(Text(Json(reply), "message").starts_with(row.field + ":"));
+    const auto violations = connect::FieldViolationsOf(StatusOf(reply));
+    REQUIRE(violations.size() == 1);
+    CHECK(violations[0].field == row.field);
   }
+}
+
+TEST_CASE("a registration with three bad fields is refused naming all three",
+          "[gateway][identity]") {
+  auto gateway = testing::StartGateway();
+  const auto reply =
+      PostJson(gateway.port(), kRegister,
+               R"({"email":"not-an-email","password":"short","displayName":"Three Faults",)"
+               R"("country":"XX","roles":["ROLE_CLIENT"],"preferredCurrency":"EUR"})");
+  CHECK(reply.result_int() == 400);
+  const Status status = StatusOf(reply);
+  CHECK(status.code() == StatusCode::kInvalidArgument);
+  const std::vector<connect::FieldViolation> expected = {
+      {"email", "must be an address like name@example.com"},
+      {"password", "must have 10 to 128 characters"},
+      {"country", "must be an ISO 3166-1 alpha-2 code such as \"DE\""},
+  };
+  CHECK(connect::FieldViolationsOf(status) == expected);
+  CHECK(status.message() ==
+        "email: must be an address like name@example.com; password: must have 10 to 128 "
+        "characters; country: must be an ISO 3166-1 alpha-2 code such as \"DE\"");
 }
 
 TEST_CASE("a wrong password and an unknown email get the same answer", "[gateway][identity]") {
@@ -141,7 +173,14 @@ TEST_CASE("repeated failed logins are throttled, even with the right password af
       PostJson(gateway.port(), kLogin, Credentials(Email("dee"), "correct horse battery"));
   CHECK(throttled.result_int() == 429);
   CHECK(Text(Json(throttled), "code") == "resource_exhausted");
-  CHECK(Text(Json(throttled), "message").find("retry in") != std::string::npos);
+  // The wait is in the message for people and in a RetryInfo for programs, and they agree.
+  const auto delay = connect::RetryDelayOf(StatusOf(throttled));
+  REQUIRE(delay.has_value());
+  CHECK(*delay > std::chrono::seconds(0));
+  CHECK(*delay <= std::chrono::seconds(900));
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*delay).count();
+  CHECK(Text(Json(throttled), "message") ==
+        "too many failed logins; retry in " + std::to_string(seconds) + " seconds");
 }
 
 TEST_CASE("a password change needs the current password and replaces it", "[gateway][identity]") {

@@ -10,6 +10,8 @@
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
 #include "listings_service.hpp"
+#include "market/connect/error.hpp"
+#include "market/connect/error_details.hpp"
 #include "market/redis/client.hpp"
 #include "market/testing/redis.hpp"
 #include "support/service_fixture.hpp"
@@ -58,6 +60,27 @@ std::string Code(const http::Response& response) {
   return code ? std::string(code->as_string()) : std::string();
 }
 
+// The Status a Connect client reads from a reply, details included.
+Status StatusOf(const http::Response& response) {
+  return connect::StatusFromErrorResponse(
+      response.result_int(), response[beast_http::field::content_type], response.body());
+}
+
+// A 429 says when to retry three ways that agree: the Retry-After header in whole seconds
+// (rounded up), the message in milliseconds, and a google.rpc.RetryInfo detail.
+void CheckRetryInformation(const http::Response& limited, std::chrono::milliseconds at_most) {
+  CHECK(limited.result_int() == 429);
+  const Status status = StatusOf(limited);
+  CHECK(status.code() == StatusCode::kResourceExhausted);
+  const auto delay = connect::RetryDelayOf(status);
+  REQUIRE(delay.has_value());
+  CHECK(delay->count() > 0);
+  CHECK(*delay <= at_most);
+  CHECK(status.message() ==
+        "rate limit exceeded; retry in " + std::to_string(delay->count()) + " ms");
+  CHECK(limited[beast_http::field::retry_after] == std::to_string((delay->count() + 999) / 1000));
+}
+
 void ClearRateBuckets() {
   redis::Options options;
   options.port = testing::RedisPort();
@@ -90,6 +113,26 @@ TEST_CASE("the gateway routes each package to its service, which checks the toke
 
   const auto unknown = PostJson(gateway.port(), "/market.nothing.v1.NothingService/Do", "{}");
   CHECK(unknown.result_int() == 404);
+}
+
+TEST_CASE("a service's error details reach the caller through the gateway unchanged",
+          "[gateway][routing]") {
+  auto listings = StartListings();
+  auto gateway = testing::StartGateway({{"MARKET_UPSTREAM_LISTINGS", listings.address()}});
+  const std::map<std::string, std::string> auth{{"Authorization", FreelancerToken()}};
+  const std::string bad_profile =
+      R"({"headline":"","skills":["c++"],"languages":["en"],"timezone":"Mars/Olympus Mons",)"
+      R"("hourlyRate":{"currency":"EUR","minorUnits":"9000"},"weeklyAvailabilityHours":99})";
+
+  const auto routed = PostJson(gateway.port(), kUpsertProfile, bad_profile, auth);
+  const auto direct = PostJson(listings.port(), kUpsertProfile, bad_profile, auth);
+  CHECK(routed.result_int() == 400);
+  CHECK(routed.body() == direct.body());
+  std::vector<std::string> fields;
+  for (const auto& violation : connect::FieldViolationsOf(StatusOf(routed))) {
+    fields.push_back(violation.field);
+  }
+  CHECK(fields == std::vector<std::string>{"headline", "timezone", "weekly_availability_hours"});
 }
 
 TEST_CASE("a service that goes away is unavailable at once and served again on its return",
@@ -141,9 +184,9 @@ TEST_CASE("calls beyond a small rate budget are refused with retry information",
     CHECK(PostJson(gateway.port(), kMe, "{}").result_int() == 401);
   }
   const auto limited = PostJson(gateway.port(), kMe, "{}");
-  CHECK(limited.result_int() == 429);
   CHECK(Code(limited) == "resource_exhausted");
-  CHECK_FALSE(limited[beast_http::field::retry_after].empty());
+  // One token a second: the next one is at most a second away.
+  CheckRetryInformation(limited, std::chrono::seconds(1));
   // Health probes spend no budget.
   CHECK(PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}").result_int() == 200);
   ClearRateBuckets();
@@ -162,7 +205,7 @@ TEST_CASE("an account's own budget is enforced across addresses' budgets",
   const std::map<std::string, std::string> auth{{"Authorization", testing::BearerFor(client)}};
   CHECK(PostJson(gateway.port(), kMe, "{}", auth).result_int() != 429);
   CHECK(PostJson(gateway.port(), kMe, "{}", auth).result_int() != 429);
-  CHECK(PostJson(gateway.port(), kMe, "{}", auth).result_int() == 429);
+  CheckRetryInformation(PostJson(gateway.port(), kMe, "{}", auth), std::chrono::seconds(1));
   // Another caller from the same address still has its budget.
   CHECK(PostJson(gateway.port(), kMe, "{}").result_int() == 401);
   ClearRateBuckets();

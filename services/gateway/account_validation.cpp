@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "countries.hpp"
+#include "market/connect/error_details.hpp"
 #include "market/money/currency.hpp"
 
 namespace market::gateway {
@@ -111,21 +112,23 @@ Status ValidatePassword(std::string_view password, std::string_view field) {
 }
 
 StatusOr<NewAccount> ValidateRegistration(const identity::v1::RegisterRequest& request) {
+  // Every field is checked, so that one answer names everything the user must correct.
+  connect::FieldViolations violations;
   NewAccount account;
   account.email = NormaliseEmail(request.email());
-  MARKET_RETURN_IF_ERROR(ValidateEmail(account.email, "email"));
-  MARKET_RETURN_IF_ERROR(ValidatePassword(request.password(), "password"));
-  MARKET_RETURN_IF_ERROR(
-      ValidateName(request.display_name(), "display_name", kMaxDisplayNameLength, true));
+  violations.Add(ValidateEmail(account.email, "email"));
+  violations.Add(ValidatePassword(request.password(), "password"));
+  violations.Add(ValidateName(request.display_name(), "display_name", kMaxDisplayNameLength, true));
   if (!IsCountryCode(request.country())) {
-    return InvalidArgumentError("country: must be an ISO 3166-1 alpha-2 code such as \"DE\"");
+    violations.Add("country", "must be an ISO 3166-1 alpha-2 code such as \"DE\"");
   }
-  MARKET_ASSIGN_OR_RETURN(account.roles, ValidateRoles(request.roles()));
-  MARKET_RETURN_IF_ERROR(
+  account.roles = violations.Take(ValidateRoles(request.roles()));
+  violations.Add(
       ValidateName(request.company_name(), "company_name", kMaxCompanyNameLength, false));
   if (!money::FindCurrency(request.preferred_currency()).has_value()) {
-    return InvalidArgumentError("preferred_currency: must be an ISO 4217 code such as \"EUR\"");
+    violations.Add("preferred_currency", "must be an ISO 4217 code such as \"EUR\"");
   }
+  MARKET_RETURN_IF_ERROR(violations.ToStatus());
   account.display_name = request.display_name();
   account.country = request.country();
   account.company_name = request.company_name();

@@ -1,8 +1,9 @@
 // The rules a new account and a password must meet, each failure an invalid_argument that
-// names the field and the rule:
+// names the field and the rule. A registration is checked whole: its error names every bad
+// field, in the message and in a google.rpc.BadRequest detail:
 //
 //   auto account = ValidateRegistration(request);
-//   if (!account.ok()) return account.status();   // "country: must be an ISO 3166-1 ..."
+//   if (!account.ok()) return account.status();   // "email: ...; country: must be an ISO ..."
 #pragma once
 
 #include <string>
@@ -42,7 +43,8 @@ Status ValidateEmail(std::string_view email, std::string_view field);
 // invalid_argument naming `field` unless the password has 10 to 128 characters.
 Status ValidatePassword(std::string_view password, std::string_view field);
 
-// Checks every field of a self-registration; operators cannot self-register.
+// Checks every field of a self-registration and reports all that are bad; operators cannot
+// self-register.
 StatusOr<NewAccount> ValidateRegistration(const identity::v1::RegisterRequest& request);
 
 }  // namespace market::gateway

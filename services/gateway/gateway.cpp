@@ -1,8 +1,12 @@
 #include "gateway.hpp"
 
+#include <algorithm>
+#include <string>
+
 #include "market/auth/authorize.hpp"
 #include "market/common/log.hpp"
 #include "market/connect/error.hpp"
+#include "market/connect/error_details.hpp"
 
 namespace market::gateway {
 namespace {
@@ -18,8 +22,11 @@ http::Response TooManyRequests(const http::Request& request, const std::string& 
   http::Response response(beast_http::status::too_many_requests, request.version());
   response.set(beast_http::field::content_type, "application/json");
   response.set("X-Request-Id", request_id);
-  // RFC 9110 section 10.2.3: whole seconds; the message carries the exact milliseconds.
-  response.set(beast_http::field::retry_after, "1");
+  // RFC 9110 section 10.2.3: whole seconds, rounded up so that a client waiting them is not
+  // refused again; the body's RetryInfo carries the exact milliseconds.
+  const auto delay = connect::RetryDelayOf(status).value_or(std::chrono::seconds(1));
+  const auto seconds = std::max<long long>(1, (delay.count() + 999) / 1000);
+  response.set(beast_http::field::retry_after, std::to_string(seconds));
   response.keep_alive(request.keep_alive());
   response.body() = connect::ErrorBody(status);
   response.prepare_payload();

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <utility>
 
+#include "market/connect/error_details.hpp"
+
 namespace market::gateway {
 namespace {
 
@@ -31,7 +33,8 @@ Status LoginThrottle::CheckAllowed(std::string_view email, std::string_view addr
                SecondsBlocked(AddressKey(address), options_.max_failures_per_address));
   if (wait > 0) {
     return ResourceExhaustedError("too many failed logins; retry in " + std::to_string(wait) +
-                                  " seconds");
+                                  " seconds")
+        .WithDetail(connect::RetryAfter(std::chrono::seconds(wait)));
   }
   return OkStatus();
 }

@@ -33,7 +33,8 @@ class LoginThrottle {
  public:
   LoginThrottle(redis::Client& redis, LoginThrottleOptions options);
 
-  // resource_exhausted, with the seconds to wait, when either budget is spent.
+  // resource_exhausted, with the seconds to wait in its message and in a google.rpc.RetryInfo,
+  // when either budget is spent.
   Status CheckAllowed(std::string_view email, std::string_view address);
   void RecordFailure(std::string_view email, std::string_view address);
   // A successful login clears the account's failures (not the address's: one good password

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include "market/connect/error_details.hpp"
+
 namespace market::gateway {
 namespace {
 
@@ -43,7 +45,8 @@ std::string FormatRate(double value) {
 }
 
 Status Exhausted(long long wait_ms) {
-  return ResourceExhaustedError("rate limit exceeded; retry in " + std::to_string(wait_ms) + " ms");
+  return ResourceExhaustedError("rate limit exceeded; retry in " + std::to_string(wait_ms) + " ms")
+      .WithDetail(connect::RetryAfter(std::chrono::milliseconds(wait_ms)));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // RateLimiter: token buckets per caller, shared by every gateway replica through Redis.
 //
 // Each bucket holds up to `burst` tokens and refills at `per_second`; a call takes one token
-// or is refused with resource_exhausted saying when to retry. Buckets are keyed by what the
+// or is refused with resource_exhausted saying when to retry, in its message and in a
+// google.rpc.RetryInfo detail. Buckets are keyed by what the
 // caller is: an account (from its token) or, for anonymous calls, a client address.
 //
 //   RateLimiter limiter(redis, {.per_second = 20, .burst = 40});
@@ -33,7 +34,8 @@ class RateLimiter {
  public:
   RateLimiter(redis::Client& redis, RateLimit limit);
 
-  // OK and one token taken, or resource_exhausted "rate limit exceeded; retry in N ms".
+  // OK and one token taken, or resource_exhausted "rate limit exceeded; retry in N ms" with a
+  // RetryInfo of N ms.
   Status Take(std::string_view key);
 
  private:

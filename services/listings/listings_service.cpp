@@ -62,7 +62,6 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
                                         v1::UpsertMyProfileResponse& response) {
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
   MARKET_ASSIGN_OR_RETURN(const ProfileFields fields, ValidateProfile(request));
-  MARKET_RETURN_IF_ERROR(ValidateExpectedVersion(request.expected_version()));
   // The country is the account's, vouched for by the token, so a profile cannot claim another.
   if (!IsCountryCode(caller.country)) {
     return FailedPreconditionError(

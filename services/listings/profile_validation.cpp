@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "language_codes.hpp"
+#include "market/connect/error_details.hpp"
 #include "market/money/money.hpp"
 
 namespace market::listings {
@@ -76,50 +77,60 @@ std::string Indexed(std::string_view field, int index) {
   return std::string(field) + "[" + std::to_string(index) + "]";
 }
 
-StatusOr<std::vector<std::string>> CheckSkills(
-    const google::protobuf::RepeatedPtrField<std::string>& skills) {
-  if (skills.empty()) return FieldError("skills", "must list at least one skill");
+// The normalised skills; each bad one is recorded under its index and left out.
+std::vector<std::string> CheckSkills(const google::protobuf::RepeatedPtrField<std::string>& skills,
+                                     connect::FieldViolations& violations) {
+  if (skills.empty()) {
+    violations.Add("skills", "must list at least one skill");
+    return {};
+  }
   if (static_cast<std::size_t>(skills.size()) > kMaxSkills) {
-    return FieldError("skills", "must list at most " + std::to_string(kMaxSkills) + " skills");
+    violations.Add("skills", "must list at most " + std::to_string(kMaxSkills) + " skills");
+    return {};
   }
   std::vector<std::string> normalised;
   for (int i = 0; i < skills.size(); ++i) {
-    const std::string field = Indexed("skills", i);
+    std::string field = Indexed("skills", i);
     if (HasControlCharacter(skills[i], /*allow_line_breaks=*/true)) {
-      return FieldError(field, "must not contain control characters");
+      violations.Add(std::move(field), "must not contain control characters");
+      continue;
     }
     std::string skill = NormaliseSkill(skills[i]);
-    if (skill.empty()) return FieldError(field, "must not be empty");
-    if (CodePoints(skill) > kMaxSkillLength) {
-      return FieldError(field,
-                        "must be at most " + std::to_string(kMaxSkillLength) + " characters");
+    if (skill.empty()) {
+      violations.Add(std::move(field), "must not be empty");
+    } else if (CodePoints(skill) > kMaxSkillLength) {
+      violations.Add(std::move(field),
+                     "must be at most " + std::to_string(kMaxSkillLength) + " characters");
+    } else if (std::find(normalised.begin(), normalised.end(), skill) != normalised.end()) {
+      violations.Add(std::move(field), "\"" + skill + "\" is listed more than once");
+    } else {
+      normalised.push_back(std::move(skill));
     }
-    if (std::find(normalised.begin(), normalised.end(), skill) != normalised.end()) {
-      return FieldError(field, "\"" + skill + "\" is listed more than once");
-    }
-    normalised.push_back(std::move(skill));
   }
   return normalised;
 }
 
-StatusOr<std::vector<std::string>> CheckLanguages(
-    const google::protobuf::RepeatedPtrField<std::string>& languages) {
+// The normalised language codes; each bad one is recorded under its index and left out.
+std::vector<std::string> CheckLanguages(
+    const google::protobuf::RepeatedPtrField<std::string>& languages,
+    connect::FieldViolations& violations) {
   if (static_cast<std::size_t>(languages.size()) > kMaxLanguages) {
-    return FieldError("languages",
-                      "must list at most " + std::to_string(kMaxLanguages) + " languages");
+    violations.Add("languages",
+                   "must list at most " + std::to_string(kMaxLanguages) + " languages");
+    return {};
   }
   std::vector<std::string> normalised;
   for (int i = 0; i < languages.size(); ++i) {
-    const std::string field = Indexed("languages", i);
+    std::string field = Indexed("languages", i);
     std::string code(Trim(languages[i]));
     std::transform(code.begin(), code.end(), code.begin(), LowerAscii);
     if (!IsLanguageCode(code)) {
-      return FieldError(field, "must be an ISO 639-1 language code such as \"en\"");
+      violations.Add(std::move(field), "must be an ISO 639-1 language code such as \"en\"");
+    } else if (std::find(normalised.begin(), normalised.end(), code) != normalised.end()) {
+      violations.Add(std::move(field), "\"" + code + "\" is listed more than once");
+    } else {
+      normalised.push_back(std::move(code));
     }
-    if (std::find(normalised.begin(), normalised.end(), code) != normalised.end()) {
-      return FieldError(field, "\"" + code + "\" is listed more than once");
-    }
-    normalised.push_back(std::move(code));
   }
   return normalised;
 }
@@ -252,26 +263,27 @@ bool IsUuid(std::string_view text) {
 }
 
 StatusOr<ProfileFields> ValidateProfile(const v1::UpsertMyProfileRequest& request) {
+  connect::FieldViolations violations;
   ProfileFields fields;
-  MARKET_ASSIGN_OR_RETURN(
-      fields.headline,
+  fields.headline = violations.Take(
       CheckText(request.headline(), "headline",
                 {.max_length = kMaxHeadlineLength, .required = true, .multi_line = false}));
-  MARKET_ASSIGN_OR_RETURN(
-      fields.overview,
+  fields.overview = violations.Take(
       CheckText(request.overview(), "overview",
                 {.max_length = kMaxOverviewLength, .required = false, .multi_line = true}));
-  MARKET_ASSIGN_OR_RETURN(fields.skills, CheckSkills(request.skills()));
-  MARKET_ASSIGN_OR_RETURN(fields.languages, CheckLanguages(request.languages()));
-  MARKET_ASSIGN_OR_RETURN(fields.timezone, CheckTimezone(request.timezone()));
-  MARKET_RETURN_IF_ERROR(CheckHourlyRate(request, fields));
+  fields.skills = CheckSkills(request.skills(), violations);
+  fields.languages = CheckLanguages(request.languages(), violations);
+  fields.timezone = violations.Take(CheckTimezone(request.timezone()));
+  violations.Add(CheckHourlyRate(request, fields));
   if (request.weekly_availability_hours() < kMinWeeklyAvailabilityHours ||
       request.weekly_availability_hours() > kMaxWeeklyAvailabilityHours) {
-    return FieldError("weekly_availability_hours",
-                      "must be between " + std::to_string(kMinWeeklyAvailabilityHours) + " and " +
-                          std::to_string(kMaxWeeklyAvailabilityHours));
+    violations.Add("weekly_availability_hours",
+                   "must be between " + std::to_string(kMinWeeklyAvailabilityHours) + " and " +
+                       std::to_string(kMaxWeeklyAvailabilityHours));
   }
   fields.weekly_availability_hours = request.weekly_availability_hours();
+  violations.Add(ValidateExpectedVersion(request.expected_version()));
+  MARKET_RETURN_IF_ERROR(violations.ToStatus());
   return fields;
 }
 
@@ -281,27 +293,26 @@ Status ValidateExpectedVersion(std::int64_t expected_version) {
 }
 
 StatusOr<PortfolioItemFields> ValidatePortfolioItem(const v1::AddPortfolioItemRequest& request) {
+  connect::FieldViolations violations;
   PortfolioItemFields fields;
-  MARKET_ASSIGN_OR_RETURN(
-      fields.title,
+  fields.title = violations.Take(
       CheckText(request.title(), "title",
                 {.max_length = kMaxPortfolioTitleLength, .required = true, .multi_line = false}));
-  MARKET_ASSIGN_OR_RETURN(
-      fields.description,
-      CheckText(
-          request.description(), "description",
-          {.max_length = kMaxPortfolioDescriptionLength, .required = false, .multi_line = true}));
+  fields.description = violations.Take(CheckText(
+      request.description(), "description",
+      {.max_length = kMaxPortfolioDescriptionLength, .required = false, .multi_line = true}));
   const std::string_view url = Trim(request.url());
-  if (url.empty()) return FieldError("url", "must not be empty");
-  if (url.size() > kMaxPortfolioUrlLength) {
-    return FieldError("url",
-                      "must be at most " + std::to_string(kMaxPortfolioUrlLength) + " characters");
+  if (url.empty()) {
+    violations.Add("url", "must not be empty");
+  } else if (url.size() > kMaxPortfolioUrlLength) {
+    violations.Add("url",
+                   "must be at most " + std::to_string(kMaxPortfolioUrlLength) + " characters");
+  } else if (!IsHttpUrl(url)) {
+    violations.Add("url",
+                   "must be an absolute http:// or https:// URL such as "
+                   "\"https://example.com/work\", without user name or password");
   }
-  if (!IsHttpUrl(url)) {
-    return FieldError("url",
-                      "must be an absolute http:// or https:// URL such as "
-                      "\"https://example.com/work\", without user name or password");
-  }
+  MARKET_RETURN_IF_ERROR(violations.ToStatus());
   fields.url = std::string(url);
   return fields;
 }

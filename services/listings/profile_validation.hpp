@@ -1,13 +1,14 @@
-// The rules a freelancer profile and a portfolio item must meet. Each failure is an
-// invalid_argument whose message starts with the field's name and states the rule, and each
+// The rules a freelancer profile and a portfolio item must meet. A failure is one
+// invalid_argument naming every bad field: its message is each field's name and the rule it
+// breaks, joined with "; ", and a google.rpc.BadRequest detail lists the same violations. Each
 // success is the input normalised, ready to be stored:
 //
 //   auto fields = ValidateProfile(request);
-//   if (!fields.ok()) return fields.status();   // "skills[2]: must be 1 to 40 characters"
+//   if (!fields.ok()) return fields.status();   // "skills[2]: must be at most 40 characters"
 //   Store(fields->skills);                       // {"go", "postgresql", "machine learning"}
 //
-// Text lengths count Unicode code points, so a limit means what a user sees. Checks run in
-// field order and the first failure is reported.
+// Text lengths count Unicode code points, so a limit means what a user sees. Violations are
+// listed in field order.
 #pragma once
 
 #include <cstddef>
@@ -54,8 +55,7 @@ struct PortfolioItemFields {
   std::string url;
 };
 
-// Checks every field of UpsertMyProfileRequest except expected_version (see
-// ValidateExpectedVersion).
+// Checks every field of UpsertMyProfileRequest, expected_version included.
 StatusOr<ProfileFields> ValidateProfile(const v1::UpsertMyProfileRequest& request);
 
 // invalid_argument when negative; 0 means "write unconditionally".

@@ -5,6 +5,8 @@
 #include <functional>
 #include <string>
 
+#include "market/connect/error_details.hpp"
+
 namespace market::listings {
 namespace {
 
@@ -40,6 +42,24 @@ std::string Repeat(std::string_view unit, std::size_t count) {
 
 std::string StartOf(const std::string& message, std::size_t length) {
   return message.substr(0, length);
+}
+
+// One bad field is one violation, and the message is exactly that violation.
+void CheckOnlyViolation(const Status& status, const std::string& field) {
+  const auto violations = connect::FieldViolationsOf(status);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].field == field);
+  CHECK(status.message() == field + ": " + violations[0].description);
+}
+
+// The message a list of violations reads as.
+std::string Joined(const std::vector<connect::FieldViolation>& violations) {
+  std::string message;
+  for (const auto& violation : violations) {
+    if (!message.empty()) message += "; ";
+    message += violation.field + ": " + violation.description;
+  }
+  return message;
 }
 
 TEST_CASE("a complete profile is accepted and normalised", "[listings][validation]") {
@@ -128,8 +148,35 @@ TEST_CASE("each bad profile field is invalid_argument naming that field",
       REQUIRE_FALSE(fields.ok());
       CHECK(fields.status().code() == StatusCode::kInvalidArgument);
       CHECK(StartOf(fields.status().message(), c.field.size() + 1) == c.field + ":");
+      CheckOnlyViolation(fields.status(), c.field);
     }
   }
+}
+
+TEST_CASE("a profile with several bad fields names every one of them, in field order",
+          "[listings][validation]") {
+  auto request = GoodProfile();
+  request.set_headline("");
+  request.add_skills(" \t ");
+  request.add_skills("postgresql");
+  request.add_languages("xx");
+  request.set_timezone("+02:00");
+  request.mutable_hourly_rate()->set_currency("XYZ");
+  request.set_weekly_availability_hours(0);
+  request.set_expected_version(-1);
+  const auto fields = ValidateProfile(request);
+  REQUIRE_FALSE(fields.ok());
+  CHECK(fields.status().code() == StatusCode::kInvalidArgument);
+  const auto violations = connect::FieldViolationsOf(fields.status());
+  std::vector<std::string> named;
+  for (const auto& violation : violations) named.push_back(violation.field);
+  CHECK(named == std::vector<std::string>{"headline", "skills[2]", "skills[3]", "languages[2]",
+                                          "timezone", "hourly_rate.currency",
+                                          "weekly_availability_hours", "expected_version"});
+  CHECK(violations[2].description == "\"postgresql\" is listed more than once");
+  CHECK(fields.status().message() == Joined(violations));
+  CHECK(fields.status().message().starts_with(
+      "headline: must not be empty; skills[2]: must not be empty; skills[3]: "));
 }
 
 TEST_CASE("hourly rate bounds are whole major units of the rate's currency",
@@ -265,8 +312,24 @@ TEST_CASE("each bad portfolio item field is invalid_argument naming that field",
       REQUIRE_FALSE(fields.ok());
       CHECK(fields.status().code() == StatusCode::kInvalidArgument);
       CHECK(StartOf(fields.status().message(), c.field.size() + 1) == c.field + ":");
+      CheckOnlyViolation(fields.status(), c.field);
     }
   }
+}
+
+TEST_CASE("a portfolio item with three bad fields names all three", "[listings][validation]") {
+  v1::AddPortfolioItemRequest request;
+  request.set_title("");
+  request.set_description("ring\a");
+  request.set_url("ftp://example.com");
+  const auto fields = ValidatePortfolioItem(request);
+  REQUIRE_FALSE(fields.ok());
+  const auto violations = connect::FieldViolationsOf(fields.status());
+  REQUIRE(violations.size() == 3);
+  CHECK(violations[0] == connect::FieldViolation{"title", "must not be empty"});
+  CHECK(violations[1].field == "description");
+  CHECK(violations[2].field == "url");
+  CHECK(fields.status().message() == Joined(violations));
 }
 
 TEST_CASE("a portfolio item at its limits is accepted and trimmed", "[listings][validation]") {

@@ -2,8 +2,8 @@
 # End-to-end check of the whole stack as its operators and client apps see it: the five
 # service processes start against the private PostgreSQL and Redis of the test fixture,
 # migrate their schemas, answer the health RPC to curl in JSON and in binary protobuf and to
-# the standard Connect client for Node.js in both codecs (POST and GET), and each drains and
-# exits 0 on SIGTERM while under load.
+# the standard Connect client for Node.js in both codecs (POST and GET), which also decodes the
+# field violations of a bad registration, and each drains and exits 0 on SIGTERM while under load.
 set -uo pipefail
 : "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}" "${MARKET_TEST_PG_PORT:?}" "${MARKET_TEST_REDIS_PORT:?}"
 
@@ -104,13 +104,16 @@ if [ ! -d "$client_dir/node_modules/@connectrpc/connect-node" ]; then
   (cd "$client_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1)
 fi
 mkdir -p "$work/gen"
+# Every proto, so that whatever the checked files import is there too.
+mapfile -t protos < <(cd "$proto_dir" && find . -name '*.proto' | sed 's|^\./||' | sort)
 protoc --plugin=protoc-gen-es="$client_dir/node_modules/.bin/protoc-gen-es" --es_out="$work/gen" \
-  --es_opt=target=js -I "$proto_dir" grpc/health/v1/health.proto
+  --es_opt=target=js -I "$proto_dir" "${protos[@]}"
 ln -s "$client_dir/node_modules" "$work/node_modules"
 targets=()
 for svc in "${services[@]}"; do targets+=("$svc=127.0.0.1:${port[$svc]}"); done
 cp "$client_dir/check.mjs" "$work/check.mjs"
-check "connect-node calls every service in both codecs" node "$work/check.mjs" "$work/gen" "${targets[@]}"
+check "connect-node calls every service in both codecs and reads error details" \
+  node "$work/check.mjs" "$work/gen" "${targets[@]}"
 
 # A freelancer through the gateway: register, log in, see oneself, publish a profile (routed to
 # listings with the token passed on), read it back; without the token listings refuses.

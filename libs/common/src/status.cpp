@@ -83,8 +83,25 @@ std::string Status::ToString() const {
   return text;
 }
 
+void Status::AddDetail(ErrorDetail detail) {
+  if (!ok()) details_.push_back(std::move(detail));
+}
+
+Status Status::WithDetail(ErrorDetail detail) const& {
+  Status copy = *this;
+  copy.AddDetail(std::move(detail));
+  return copy;
+}
+
+Status Status::WithDetail(ErrorDetail detail) && {
+  AddDetail(std::move(detail));
+  return std::move(*this);
+}
+
 std::ostream& operator<<(std::ostream& out, const Status& status) {
-  return out << status.ToString();
+  out << status.ToString();
+  for (const ErrorDetail& detail : status.details()) out << " [" << detail.type << "]";
+  return out;
 }
 
 Status CanceledError(std::string m) { return {StatusCode::kCanceled, std::move(m)}; }
@@ -110,8 +127,6 @@ Status UnimplementedError(std::string m) { return {StatusCode::kUnimplemented, s
 Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 Status UnavailableError(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 Status DataLossError(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
-Status UnauthenticatedError(std::string m) {
-  return {StatusCode::kUnauthenticated, std::move(m)};
-}
+Status UnauthenticatedError(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
 
 }  // namespace market

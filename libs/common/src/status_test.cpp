@@ -1,6 +1,7 @@
 #include "market/common/status.hpp"
 
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "market/common/statusor.hpp"
 
@@ -77,6 +78,36 @@ TEST_CASE("StatusOr carries either a value or the error that replaced it", "[sta
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == StatusCode::kInvalidArgument);
   CHECK(bad.status().ToString() == "invalid_argument: value: must not be negative");
+}
+
+TEST_CASE("an error carries its details in order; an OK status carries none", "[status]") {
+  const ErrorDetail first{"google.rpc.BadRequest", std::string("\x0a\x00", 2)};
+  const ErrorDetail second{"google.rpc.ErrorInfo", std::string("\x0a\x03", 2) + "BAD"};
+  Status status = InvalidArgumentError("email: must not be empty");
+  status.AddDetail(first);
+  const Status both = status.WithDetail(second);
+  CHECK(status.details() == std::vector<ErrorDetail>{first});
+  CHECK(both.details() == std::vector<ErrorDetail>{first, second});
+  CHECK(both.message() == "email: must not be empty");
+  CHECK(both.ToString() == "invalid_argument: email: must not be empty");
+
+  Status ok = OkStatus();
+  ok.AddDetail(first);
+  CHECK(ok.details().empty());
+  CHECK(OkStatus().WithDetail(first) == OkStatus());
+}
+
+TEST_CASE("statuses are equal only with equal details", "[status]") {
+  const ErrorDetail detail{"google.rpc.RetryInfo", "\x0a\x02\x08\x01"};
+  const Status plain = ResourceExhaustedError("slow down");
+  const Status with_detail = plain.WithDetail(detail);
+  CHECK(with_detail != plain);
+  CHECK(with_detail == ResourceExhaustedError("slow down").WithDetail(detail));
+  CHECK(with_detail != plain.WithDetail({"google.rpc.RetryInfo", "\x0a\x02\x08\x02"}));
+
+  std::ostringstream printed;
+  printed << with_detail;
+  CHECK(printed.str() == "resource_exhausted: slow down [google.rpc.RetryInfo]");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "market/connect/error_details.hpp"
 #include "test_server.hpp"
 
 namespace market::connect {
@@ -127,6 +128,22 @@ TEST_CASE("a Connect error comes back as the status the server sent", "[client]"
   const auto thrown = client.Call<HealthCheckRequest, HealthCheckResponse>(
       "grpc.health.v1.Health", "Check", request, CallOptions{});
   CHECK(thrown.status() == InternalError("the server failed to process the call"));
+
+  // With its details, in both codecs: errors are JSON whatever the request's codec.
+  for (const Codec codec : {Codec::kProto, Codec::kJson}) {
+    INFO(CodecName(codec));
+    Client typed(std::make_shared<http::Client>(), {"127.0.0.1", server.port()}, codec);
+    request.set_service("invalid");
+    const auto invalid = typed.Call<HealthCheckRequest, HealthCheckResponse>(
+        "grpc.health.v1.Health", "Check", request, CallOptions{});
+    REQUIRE_FALSE(invalid.ok());
+    CHECK(invalid.status().code() == StatusCode::kInvalidArgument);
+    CHECK(FieldViolationsOf(invalid.status()) ==
+          std::vector<FieldViolation>{{"service", "must not be \"invalid\""},
+                                      {"service", "must name a registered service"}});
+    CHECK(ErrorInfoOf(invalid.status()) ==
+          ErrorReason{"INVALID_SERVICE", "connecttest.market", {}});
+  }
 }
 
 TEST_CASE("a bare HTTP error gets the code the spec infers from its status", "[client]") {

@@ -20,11 +20,65 @@ TEST_CASE("a Connect error body comes back as the status that was sent", "[error
   CHECK(StatusFromErrorResponse(500, "application/json; charset=utf-8",
                                 R"({"code":"aborted","message":"retry"})") ==
         AbortedError("retry"));
-  // Unknown members such as details are ignored.
-  CHECK(StatusFromErrorResponse(
-            409, "application/json",
-            R"({"code":"already_exists","message":"m","details":[{"type":"x","value":""}]})") ==
+  // Unknown members are ignored.
+  CHECK(StatusFromErrorResponse(409, "application/json",
+                                R"({"code":"already_exists","message":"m","trace":[1]})") ==
         AlreadyExistsError("m"));
+}
+
+TEST_CASE("details are written as type and unpadded standard base64, and read back", "[error]") {
+  // The spec's own example: a RetryInfo of 60 seconds is "CgIIPA".
+  const Status exhausted =
+      ResourceExhaustedError("slow down")
+          .WithDetail({"google.rpc.RetryInfo", std::string("\x0a\x02\x08\x3c", 4)});
+  CHECK(ErrorBody(exhausted) == R"({"code":"resource_exhausted","message":"slow down",)"
+                                R"("details":[{"type":"google.rpc.RetryInfo","value":"CgIIPA"}]})");
+  CHECK(StatusFromErrorResponse(429, "application/json", ErrorBody(exhausted)) == exhausted);
+
+  // Bytes that need "+" and "/" and every padding length survive the round trip, in order.
+  Status several = InvalidArgumentError("email: must not be empty");
+  for (std::string value : {std::string("\xfb\xff\xfe", 3), std::string("\xfb", 1),
+                            std::string("\xfb\xef", 2), std::string()}) {
+    several.AddDetail({"test.Bytes", value});
+  }
+  const std::string body = ErrorBody(several);
+  CHECK(body.find('=') == std::string::npos);
+  CHECK(StatusFromErrorResponse(400, "application/json", body) == several);
+}
+
+TEST_CASE("padded detail values are accepted as well", "[error]") {
+  const Status read = StatusFromErrorResponse(
+      429, "application/json",
+      R"({"code":"resource_exhausted","details":[{"type":"google.rpc.RetryInfo",)"
+      R"("value":"CgIIPA==","debug":{"retryDelay":"60s"}}]})");
+  CHECK(read == Status(StatusCode::kResourceExhausted, "")
+                    .WithDetail({"google.rpc.RetryInfo", std::string("\x0a\x02\x08\x3c", 4)}));
+}
+
+TEST_CASE("malformed details are skipped and the error itself is kept", "[error]") {
+  const std::string_view bodies[] = {
+      R"({"code":"invalid_argument","message":"m","details":"CgIIPA"})",
+      R"({"code":"invalid_argument","message":"m","details":{"type":"a","value":""}})",
+      R"({"code":"invalid_argument","message":"m","details":[null,1,"x",[],{}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"a"}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"value":"CgIIPA"}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"","value":"CgIIPA"}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":7,"value":"CgIIPA"}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"a","value":7}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"a","value":"C"}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"a","value":"-_8"}]})",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"a","value":"Cg=I"}]})",
+  };
+  for (const auto body : bodies) {
+    CAPTURE(body);
+    CHECK(StatusFromErrorResponse(400, "application/json", body) == InvalidArgumentError("m"));
+  }
+  // A good detail beside bad ones is kept.
+  const Status mixed = StatusFromErrorResponse(
+      400, "application/json",
+      R"({"code":"invalid_argument","message":"m","details":[{"type":"a","value":"!"},)"
+      R"({"type":"google.rpc.BadRequest","value":""}]})");
+  CHECK(mixed == InvalidArgumentError("m").WithDetail({"google.rpc.BadRequest", ""}));
 }
 
 TEST_CASE("without a usable error body the code comes from the HTTP status", "[error]") {

@@ -72,6 +72,32 @@ TEST_CASE("URL-safe base64 decodes with or without padding", "[protocol]") {
   CHECK(DecodeBase64Url("Y Q") == std::nullopt);
 }
 
+TEST_CASE("standard base64 is written unpadded and read with or without padding", "[protocol]") {
+  struct Row {
+    std::string bytes;
+    std::string_view unpadded;
+    std::string_view padded;
+  };
+  const Row rows[] = {
+      {"", "", ""},
+      {"a", "YQ", "YQ=="},
+      {"ab", "YWI", "YWI="},
+      {"abc", "YWJj", "YWJj"},
+      {std::string("\xfb\xff", 2), "+/8", "+/8="},
+      {std::string("\x0a\x02\x08\x3c", 4), "CgIIPA", "CgIIPA=="},  // the spec's RetryInfo
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.unpadded);
+    CHECK(EncodeBase64(row.bytes) == row.unpadded);
+    CHECK(DecodeBase64(row.unpadded) == row.bytes);
+    CHECK(DecodeBase64(row.padded) == row.bytes);
+  }
+  CHECK(DecodeBase64("-_8") == std::nullopt);  // the URL-safe alphabet is not standard
+  CHECK(DecodeBase64("Y") == std::nullopt);
+  CHECK(DecodeBase64("YQ=") == std::nullopt);
+  CHECK(DecodeBase64("YQ\n") == std::nullopt);
+}
+
 TEST_CASE("request ids are 32 hex characters and do not repeat", "[protocol]") {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

@@ -323,6 +323,21 @@ TEST_CASE("a handler's error status goes out as its Connect error", "[server]") 
       404, R"({"code":"not_found","message":"service: no service named \"missing\""})");
 }
 
+TEST_CASE("a handler's error details go out with its Connect error", "[server]") {
+  TestServer server;
+  // BadRequest{[{service, must not be "invalid"}, {service, must name a registered service}]}
+  // and ErrorInfo{INVALID_SERVICE, connecttest.market}, in standard base64 without padding.
+  CheckError(
+      Exchange(server.port(), Post(kCheckPath, "application/json", R"({"service":"invalid"})")),
+      400,
+      R"({"code":"invalid_argument","message":"service: must not be \"invalid\"; )"
+      R"(service: must name a registered service","details":[)"
+      R"({"type":"google.rpc.BadRequest","value":")"
+      R"(CiAKB3NlcnZpY2USFW11c3Qgbm90IGJlICJpbnZhbGlkIgopCgdzZXJ2aWNlEh5tdXN0IG5hbWUg)"
+      R"(YSByZWdpc3RlcmVkIHNlcnZpY2U"},)"
+      R"({"type":"google.rpc.ErrorInfo","value":"Cg9JTlZBTElEX1NFUlZJQ0USEmNvbm5lY3R0ZXN0Lm1hcmtldA"}]})");
+}
+
 TEST_CASE("a handler that throws is internal, and its text stays in the server", "[server]") {
   TestServer server;
   const auto response =

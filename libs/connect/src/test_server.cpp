@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "market/connect/error_details.hpp"
+
 namespace market::connect::testing {
 namespace {
 
@@ -40,6 +42,13 @@ Status Echo(Probe& probe, const CallContext& ctx, const EchoRequest& request,
   return OkStatus();
 }
 
+Status InvalidServiceName() {
+  FieldViolations violations;
+  violations.Add("service", "must not be \"invalid\"");
+  violations.Add("service", "must name a registered service");
+  return violations.ToStatus().WithDetail(ErrorInfo("INVALID_SERVICE", "connecttest.market"));
+}
+
 }  // namespace
 
 std::shared_ptr<Router> MakeTestRouter(std::shared_ptr<Probe> probe) {
@@ -57,6 +66,9 @@ std::shared_ptr<Router> MakeTestRouter(std::shared_ptr<Probe> probe) {
         } else if (service == "missing") {
           ++probe->handler_finished;
           return NotFoundError("service: no service named \"missing\"");
+        } else if (service == "invalid") {
+          ++probe->handler_finished;
+          return InvalidServiceName();
         }
         response.set_status(HealthCheckResponse::SERVING);
         ++probe->handler_finished;

@@ -8,7 +8,8 @@
 //   CHECK(response.result_int() == 200);
 //
 // Health Check request.service() selects the behaviour: "" answers SERVING, "slow:<ms>" sleeps
-// first, "throw" throws, "missing" answers not_found. Echo and Lookup echo their request, sleep
+// first, "throw" throws, "missing" answers not_found, "invalid" answers invalid_argument with two
+// field violations and an ErrorInfo. Echo and Lookup echo their request, sleep
 // sleep_ms first, and report the request id, authorization and remaining deadline they saw.
 #pragma once
 

@@ -8,6 +8,15 @@
 //     return market::OkStatus();
 //   }
 //
+// A status may also carry typed details, which the Connect protocol sends beside the message
+// (a BadRequest listing every bad field, a RetryInfo saying when to come back). The message
+// stays the human-readable account; details are for programs. This library knows no protobuf:
+// a detail is a message name and its serialised bytes, built and read by
+// market/connect/error_details.hpp:
+//
+//   market::Status status = market::ResourceExhaustedError("rate limit exceeded; retry in 1 s");
+//   status.AddDetail(market::connect::RetryAfter(std::chrono::seconds(1)));
+//
 // Exceptions are reserved for bugs and infrastructure failures; they are caught once, at the
 // RPC dispatcher, and become `internal` without leaking their text.
 #pragma once
@@ -16,6 +25,8 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace market {
 
@@ -48,6 +59,15 @@ int HttpStatusFor(StatusCode code);
 // The code a Connect client infers from an HTTP status when the body carries no error.
 StatusCode CodeFromHttpStatus(int http_status);
 
+// One typed detail of an error (connectrpc.com/docs/protocol, "Error"): the fully-qualified
+// name of a protobuf message and its binary encoding, e.g. {"google.rpc.BadRequest", <bytes>}.
+struct ErrorDetail {
+  std::string type;
+  std::string value;
+
+  friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -56,17 +76,29 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // In the order they were added.
+  const std::vector<ErrorDetail>& details() const { return details_; }
 
-  // "invalid_argument: title: must not be empty"
+  // Appends a detail. An OK status carries no details, so on OK this does nothing.
+  void AddDetail(ErrorDetail detail);
+  // This status with one more detail, for return statements.
+  Status WithDetail(ErrorDetail detail) const&;
+  Status WithDetail(ErrorDetail detail) &&;
+
+  // "invalid_argument: title: must not be empty" (details are not part of the text).
   std::string ToString() const;
 
+  // Equal when code, message and details (in order) are equal.
   friend bool operator==(const Status&, const Status&) = default;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::vector<ErrorDetail> details_;
 };
 
+// ToString(), then the type of each detail in brackets, so that a failed test comparing two
+// statuses shows where they differ: "invalid_argument: email: ... [google.rpc.BadRequest]".
 std::ostream& operator<<(std::ostream& out, const Status& status);
 
 inline Status OkStatus() { return Status(); }
@@ -90,8 +122,8 @@ Status UnauthenticatedError(std::string message);
 }  // namespace market
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define MARKET_RETURN_IF_ERROR(expr)                   \
-  do {                                                 \
-    ::market::Status market_status_ = (expr);          \
-    if (!market_status_.ok()) return market_status_;   \
+#define MARKET_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::market::Status market_status_ = (expr);        \
+    if (!market_status_.ok()) return market_status_; \
   } while (false)
