@@ -90,8 +90,8 @@ Status UnauthenticatedError(std::string message);
 }  // namespace market
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define MARKET_RETURN_IF_ERROR(expr)                   \
-  do {                                                 \
-    ::market::Status market_status_ = (expr);          \
-    if (!market_status_.ok()) return market_status_;   \
+#define MARKET_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::market::Status market_status_ = (expr);        \
+    if (!market_status_.ok()) return market_status_; \
   } while (false)
