@@ -1,8 +1,6 @@
 #include "protocol.hpp"
 
-#include <array>
 #include <cstdint>
-#include <random>
 
 namespace market::connect::internal {
 namespace {
@@ -33,19 +31,6 @@ bool PercentDecode(std::string_view text, std::string& out) {
   }
   return true;
 }
-
-constexpr std::array<std::int8_t, 256> MakeBase64UrlTable() {
-  std::array<std::int8_t, 256> table{};
-  for (auto& entry : table) entry = -1;
-  constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-  }
-  return table;
-}
-
-constexpr auto kBase64Url = MakeBase64UrlTable();
 
 }  // namespace
 
@@ -106,50 +91,6 @@ StatusOr<GetQuery> ParseGetQuery(std::string_view query) {
     }
   }
   return result;
-}
-
-std::optional<std::string> DecodeBase64Url(std::string_view text) {
-  // Padding is optional; when present it must complete the last quantum.
-  if (text.size() % 4 == 0 && !text.empty()) {
-    std::size_t padding = 0;
-    while (padding < 2 && text.size() > padding && text[text.size() - 1 - padding] == '=') {
-      ++padding;
-    }
-    text.remove_suffix(padding);
-  }
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const int sextet = kBase64Url[static_cast<unsigned char>(c)];
-    if (sextet < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(sextet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 generator{[] {
-    std::random_device device;
-    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-  }()};
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    std::uint64_t bits = generator();
-    for (int i = 0; i < 16; ++i) {
-      id[static_cast<std::size_t>(half * 16 + i)] = kHex[bits & 0xf];
-      bits >>= 4;
-    }
-  }
-  return id;
 }
 
 }  // namespace market::connect::internal

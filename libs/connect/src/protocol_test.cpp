@@ -2,8 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <set>
-
 namespace market::connect::internal {
 namespace {
 
@@ -56,31 +54,6 @@ TEST_CASE("a malformed percent escape in the query is invalid_argument", "[proto
   }
   // Unknown parameters are not even decoded, so their escapes do not matter.
   CHECK(ParseGetQuery("other=%zz&encoding=json").ok());
-}
-
-TEST_CASE("URL-safe base64 decodes with or without padding", "[protocol]") {
-  CHECK(DecodeBase64Url("") == "");
-  CHECK(DecodeBase64Url("YQ") == "a");
-  CHECK(DecodeBase64Url("YQ==") == "a");
-  CHECK(DecodeBase64Url("YWI") == "ab");
-  CHECK(DecodeBase64Url("YWI=") == "ab");
-  CHECK(DecodeBase64Url("YWJj") == "abc");
-  CHECK(DecodeBase64Url("-_8") == std::string("\xfb\xff", 2));
-  CHECK(DecodeBase64Url("+/8") == std::nullopt);  // the standard alphabet is not URL-safe
-  CHECK(DecodeBase64Url("Y") == std::nullopt);
-  CHECK(DecodeBase64Url("YQ=") == std::nullopt);
-  CHECK(DecodeBase64Url("Y Q") == std::nullopt);
-}
-
-TEST_CASE("request ids are 32 hex characters and do not repeat", "[protocol]") {
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    const std::string id = NewRequestId();
-    REQUIRE(id.size() == 32);
-    REQUIRE(id.find_first_not_of("0123456789abcdef") == std::string::npos);
-    seen.insert(id);
-  }
-  CHECK(seen.size() == 1000);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-#include "market/auth/base64url.hpp"
+#include "market/common/base64url.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace market::auth {
+namespace market {
 namespace {
 
 constexpr std::string_view kAlphabet =
@@ -53,7 +53,13 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return text;
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
+std::optional<std::string> Base64UrlDecode(std::string_view text, Base64Decoding decoding) {
+  if (decoding == Base64Decoding::kLenient && !text.empty() && text.size() % 4 == 0) {
+    // Padding may only complete the last group of four.
+    std::size_t padding = 0;
+    while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
+    text.remove_suffix(padding);
+  }
   // A single leftover character carries only 6 bits, less than one byte.
   if (text.size() % 4 == 1) return std::nullopt;
   std::string bytes;
@@ -71,8 +77,10 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     }
   }
   // The unused low bits of the last character must be zero for the encoding to be canonical.
-  if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  if (decoding == Base64Decoding::kCanonical && (buffer & ((1u << bits) - 1)) != 0) {
+    return std::nullopt;
+  }
   return bytes;
 }
 
-}  // namespace market::auth
+}  // namespace market

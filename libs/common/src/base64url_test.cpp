@@ -1,8 +1,8 @@
-#include "market/auth/base64url.hpp"
+#include "market/common/base64url.hpp"
 
 #include <catch2/catch.hpp>
 
-namespace market::auth {
+namespace market {
 namespace {
 
 TEST_CASE("base64url encodes the RFC 4648 test vectors without padding", "[base64url]") {
@@ -36,7 +36,8 @@ TEST_CASE("every byte value survives a round trip", "[base64url]") {
   CHECK(Base64UrlDecode(Base64UrlEncode(bytes)) == bytes);
 }
 
-TEST_CASE("malformed base64url is rejected", "[base64url]") {
+TEST_CASE("canonical decoding rejects padding, other alphabets and second spellings",
+          "[base64url]") {
   const std::string rows[] = {
       "Zg==",   // padding
       "Zm8=",   // padding
@@ -57,5 +58,25 @@ TEST_CASE("malformed base64url is rejected", "[base64url]") {
   }
 }
 
+TEST_CASE("lenient decoding takes optional padding and any unused bits", "[base64url]") {
+  const auto lenient = [](std::string_view text) {
+    return Base64UrlDecode(text, Base64Decoding::kLenient);
+  };
+  CHECK(lenient("") == "");
+  CHECK(lenient("YQ") == "a");
+  CHECK(lenient("YQ==") == "a");
+  CHECK(lenient("YWI") == "ab");
+  CHECK(lenient("YWI=") == "ab");
+  CHECK(lenient("YWJj") == "abc");
+  CHECK(lenient("-_8") == std::string("\xfb\xff", 2));
+  CHECK(lenient("YR") == "a");            // unused bits set, as some encoders leave them
+  CHECK(lenient("+/8") == std::nullopt);  // the standard alphabet is not URL-safe
+  CHECK(lenient("Y") == std::nullopt);
+  CHECK(lenient("YQ=") == std::nullopt);  // padding that does not complete a group
+  CHECK(lenient("YQ===") == std::nullopt);
+  CHECK(lenient("====") == std::nullopt);
+  CHECK(lenient("Y Q") == std::nullopt);
+}
+
 }  // namespace
-}  // namespace market::auth
+}  // namespace market
