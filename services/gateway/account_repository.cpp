@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "market/common/ids.hpp"
 #include "market/common/status.hpp"
 
 namespace market::gateway {
@@ -62,17 +63,6 @@ AccountRecord FromRow(const pqxx::row& row) {
   return record;
 }
 
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (dash_position ? c != '-' : !hex) return false;
-  }
-  return true;
-}
-
 std::optional<AccountRecord> FindOne(pqxx::work& tx, std::string_view query,
                                      std::string_view value) {
   // libpqxx 6 takes std::string parameters, not string views.
@@ -110,7 +100,7 @@ std::optional<AccountRecord> FindAccountByEmail(pqxx::work& tx, std::string_view
 
 std::optional<AccountRecord> FindAccountById(pqxx::work& tx, std::string_view id) {
   // A malformed id matches no account; checking here keeps the cast in SQL from failing.
-  if (!IsUuid(id)) return std::nullopt;
+  if (!ids::IsUuid(id)) return std::nullopt;
   return FindOne(tx, kSelectAccountById, id);
 }
 

@@ -7,18 +7,15 @@
 
 #include "listings_identity.hpp"
 #include "market/auth/authorize.hpp"
+#include "market/common/ids.hpp"
 #include "market/common/log.hpp"
+#include "market/money/country.hpp"
 #include "market/pg/transaction.hpp"
 
 namespace market::listings {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-bool IsCountryCode(std::string_view country) {
-  return country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' &&
-         country[1] <= 'Z';
-}
 
 }  // namespace
 
@@ -58,7 +55,9 @@ StatusOr<auth::Principal> ListingsService::AuthenticateFreelancer(
   MARKET_ASSIGN_OR_RETURN(auth::Principal caller, auth::Authenticate(tokens_, ctx.authorization));
   MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(caller, {auth::Role::kFreelancer}));
   // Account ids are UUIDs; a token naming anything else cannot own a profile.
-  if (!IsUuid(caller.subject)) return UnauthenticatedError("the token does not name an account");
+  if (!ids::IsUuid(caller.subject)) {
+    return UnauthenticatedError("the token does not name an account");
+  }
   return caller;
 }
 
@@ -69,7 +68,7 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
   MARKET_ASSIGN_OR_RETURN(const ProfileFields fields, ValidateProfile(request));
   MARKET_RETURN_IF_ERROR(ValidateExpectedVersion(request.expected_version()));
   // The country is the account's, vouched for by the token, so a profile cannot claim another.
-  if (!IsCountryCode(caller.country)) {
+  if (!money::IsCountryCode(caller.country)) {
     return FailedPreconditionError(
         "country: the caller's account has no ISO 3166-1 country; sign in again");
   }
@@ -94,7 +93,7 @@ Status ListingsService::GetProfile(const connect::CallContext& ctx,
   MARKET_RETURN_IF_ERROR(auth::RequireAnyRole(
       caller,
       {auth::Role::kFreelancer, auth::Role::kClient, auth::Role::kOperator, auth::Role::kService}));
-  if (!IsUuid(request.freelancer_id())) {
+  if (!ids::IsUuid(request.freelancer_id())) {
     return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
   }
   // Repeatable read: the profile and its portfolio come from one snapshot.
@@ -145,7 +144,7 @@ Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
                                             const v1::RemovePortfolioItemRequest& request,
                                             v1::RemovePortfolioItemResponse&) {
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateFreelancer(ctx));
-  if (!IsUuid(request.portfolio_item_id())) {
+  if (!ids::IsUuid(request.portfolio_item_id())) {
     return InvalidArgumentError("portfolio_item_id: must be a portfolio item id (UUID)");
   }
   // Ownership is part of the delete's condition. Someone else's item and a missing one get the
