@@ -1,7 +1,5 @@
 #include "listings_service.hpp"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <string_view>
 #include <utility>
 
@@ -10,21 +8,17 @@
 #include "market/common/ids.hpp"
 #include "market/common/log.hpp"
 #include "market/money/country.hpp"
+#include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 
 namespace market::listings {
-namespace {
-
-using google::protobuf::util::TimeUtil;
-
-}  // namespace
 
 void ToProto(const PortfolioItemRecord& record, v1::PortfolioItem& item) {
   item.set_id(record.id);
   item.set_title(record.fields.title);
   item.set_description(record.fields.description);
   item.set_url(record.fields.url);
-  *item.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
+  *item.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
 }
 
 void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
@@ -43,8 +37,8 @@ void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
   profile.clear_portfolio_items();
   for (const auto& item : record.portfolio_items) ToProto(item, *profile.add_portfolio_items());
   profile.set_version(record.version);
-  *profile.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
-  *profile.mutable_updated_at() = TimeUtil::MicrosecondsToTimestamp(record.updated_at_unix_micros);
+  *profile.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
+  *profile.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
 }
 
 ListingsService::ListingsService(pg::Pool& pool, const auth::TokenVerifier& tokens)
