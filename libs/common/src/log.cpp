@@ -206,11 +206,15 @@ std::string NewRequestId() {
   return id;
 }
 
+std::string ExceptionType(const std::exception& error) {
+  return boost::core::demangle(typeid(error).name());
+}
+
 std::string CurrentExceptionType() {
   try {
     throw;
-  } catch (const std::exception& e) {
-    return boost::core::demangle(typeid(e).name());
+  } catch (const std::exception& error) {
+    return ExceptionType(error);
   } catch (...) {
     return "not a std::exception";
   }

@@ -314,6 +314,7 @@ TEST_CASE("the exception type is named without its message", "[log]") {
   CHECK(custom == "market::log::(anonymous namespace)::SecretBearingError");
   CHECK(custom.find("SELECT") == std::string::npos);
   CHECK(type_of([] { throw 42; }) == "not a std::exception");
+  CHECK(ExceptionType(std::out_of_range("index 7")) == "std::out_of_range");
 }
 
 TEST_CASE("the default sink writes whole lines to stderr even from many threads", "[log]") {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -97,10 +98,11 @@ std::string CurrentRequestId();
 // seeds, and costs no system call per request.
 std::string NewRequestId();
 
-// The demangled type of the exception being handled, for a log line such as
+// The demangled type of an exception, for a log line such as
 //   catch (...) { log::Error("handler threw", {{"exception", log::CurrentExceptionType()}}); }
-// Only the type is logged: an exception's text may carry SQL or a secret. Call only inside a
-// catch block.
+// Only the type is logged: an exception's text may carry SQL or a secret.
+std::string ExceptionType(const std::exception& error);
+// The type of the exception being handled; call only inside a catch block.
 std::string CurrentExceptionType();
 
 }  // namespace market::log
