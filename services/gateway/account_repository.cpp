@@ -2,75 +2,63 @@
 
 #include <string_view>
 
+#include "market/common/ids.hpp"
 #include "market/common/status.hpp"
+#include "market/pg/arrays.hpp"
 
 namespace market::gateway {
 namespace {
 
-// Roles travel as a comma-separated list: role names never contain commas.
+// Roles travel as a text[] literal (market/pg/arrays.hpp); timestamps leave SQL as unix
+// microseconds (market/pg/time.hpp).
 inline constexpr std::string_view kSelectAccountByEmail = R"(
-  SELECT id::text, email, password_hash, display_name, country, array_to_string(roles, ','),
-         company_name, preferred_currency, (extract(epoch FROM created_at) * 1000000)::bigint
+  SELECT id::text AS id, email, password_hash, display_name, country, roles, company_name,
+         preferred_currency, (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
   FROM accounts WHERE email = $1)";
 
 inline constexpr std::string_view kSelectAccountById = R"(
-  SELECT id::text, email, password_hash, display_name, country, array_to_string(roles, ','),
-         company_name, preferred_currency, (extract(epoch FROM created_at) * 1000000)::bigint
+  SELECT id::text AS id, email, password_hash, display_name, country, roles, company_name,
+         preferred_currency, (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
   FROM accounts WHERE id = $1::uuid)";
 
 inline constexpr std::string_view kInsertAccount = R"(
   INSERT INTO accounts (email, password_hash, display_name, country, roles, company_name,
                         preferred_currency)
-  VALUES ($1, $2, $3, $4, string_to_array($5, ','), $6, $7)
+  VALUES ($1, $2, $3, $4, $5::text[], $6, $7)
   ON CONFLICT (email) DO NOTHING
-  RETURNING id::text, (extract(epoch FROM created_at) * 1000000)::bigint)";
+  RETURNING id::text AS id, (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros)";
 
 inline constexpr std::string_view kUpdatePasswordHash = R"(
   UPDATE accounts SET password_hash = $2, password_changed_at = now() WHERE id = $1::uuid)";
 
-std::string JoinRoles(const std::vector<auth::Role>& roles) {
-  std::string joined;
-  for (auth::Role role : roles) {
-    if (!joined.empty()) joined += ',';
-    joined += auth::RoleName(role);
-  }
-  return joined;
+std::string RolesLiteral(const std::vector<auth::Role>& roles) {
+  std::vector<std::string> names;
+  for (auth::Role role : roles) names.emplace_back(auth::RoleName(role));
+  return pg::ToArrayLiteral(names);
 }
 
-std::vector<auth::Role> SplitRoles(std::string_view joined) {
+// Names this build does not know are skipped: a role added by a newer release grants nothing
+// here.
+std::vector<auth::Role> RolesFrom(const pqxx::field& field) {
   std::vector<auth::Role> roles;
-  while (!joined.empty()) {
-    const auto comma = joined.find(',');
-    const auto name = joined.substr(0, comma);
+  for (const std::string& name : pg::ReadTextArray(field)) {
     if (auto role = auth::RoleFromName(name)) roles.push_back(*role);
-    joined = comma == std::string_view::npos ? std::string_view() : joined.substr(comma + 1);
   }
   return roles;
 }
 
 AccountRecord FromRow(const pqxx::row& row) {
   AccountRecord record;
-  record.id = row[0].as<std::string>();
-  record.email = row[1].as<std::string>();
-  record.password_hash = row[2].as<std::string>();
-  record.display_name = row[3].as<std::string>();
-  record.country = row[4].as<std::string>();
-  record.roles = SplitRoles(row[5].as<std::string>());
-  record.company_name = row[6].as<std::string>();
-  record.preferred_currency = row[7].as<std::string>();
-  record.created_at_unix_micros = row[8].as<std::int64_t>();
+  record.id = row["id"].as<std::string>();
+  record.email = row["email"].as<std::string>();
+  record.password_hash = row["password_hash"].as<std::string>();
+  record.display_name = row["display_name"].as<std::string>();
+  record.country = row["country"].as<std::string>();
+  record.roles = RolesFrom(row["roles"]);
+  record.company_name = row["company_name"].as<std::string>();
+  record.preferred_currency = row["preferred_currency"].as<std::string>();
+  record.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   return record;
-}
-
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (dash_position ? c != '-' : !hex) return false;
-  }
-  return true;
 }
 
 std::optional<AccountRecord> FindOne(pqxx::work& tx, std::string_view query,
@@ -85,15 +73,16 @@ std::optional<AccountRecord> FindOne(pqxx::work& tx, std::string_view query,
 
 StatusOr<AccountRecord> InsertAccount(pqxx::work& tx, const NewAccount& account,
                                       std::string_view password_hash) {
-  const pqxx::result rows = tx.exec_params(
-      std::string(kInsertAccount), account.email, std::string(password_hash), account.display_name,
-      account.country, JoinRoles(account.roles), account.company_name, account.preferred_currency);
+  const pqxx::result rows =
+      tx.exec_params(std::string(kInsertAccount), account.email, std::string(password_hash),
+                     account.display_name, account.country, RolesLiteral(account.roles),
+                     account.company_name, account.preferred_currency);
   if (rows.empty()) {
     return AlreadyExistsError("email: an account with this email already exists");
   }
   AccountRecord record;
-  record.id = rows[0][0].as<std::string>();
-  record.created_at_unix_micros = rows[0][1].as<std::int64_t>();
+  record.id = rows[0]["id"].as<std::string>();
+  record.created_at_unix_micros = rows[0]["created_at_micros"].as<std::int64_t>();
   record.email = account.email;
   record.password_hash = std::string(password_hash);
   record.display_name = account.display_name;
@@ -110,7 +99,7 @@ std::optional<AccountRecord> FindAccountByEmail(pqxx::work& tx, std::string_view
 
 std::optional<AccountRecord> FindAccountById(pqxx::work& tx, std::string_view id) {
   // A malformed id matches no account; checking here keeps the cast in SQL from failing.
-  if (!IsUuid(id)) return std::nullopt;
+  if (!ids::IsUuid(id)) return std::nullopt;
   return FindOne(tx, kSelectAccountById, id);
 }
 

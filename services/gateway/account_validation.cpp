@@ -2,25 +2,13 @@
 
 #include <algorithm>
 
-#include "countries.hpp"
+#include "market/common/text.hpp"
 #include "market/connect/error_details.hpp"
+#include "market/money/country.hpp"
 #include "market/money/currency.hpp"
 
 namespace market::gateway {
 namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Characters counted as UTF-8 code points, so that limits mean what a user sees.
-std::size_t CodePoints(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-bool HasControlCharacter(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
-}
 
 Status ValidateName(std::string_view value, std::string_view field, std::size_t max_length,
                     bool required) {
@@ -28,11 +16,15 @@ Status ValidateName(std::string_view value, std::string_view field, std::size_t 
     if (required) return InvalidArgumentError(std::string(field) + ": must not be empty");
     return OkStatus();
   }
-  if (CodePoints(value) > max_length) {
+  if (!text::IsValidUtf8(value)) {
+    return InvalidArgumentError(std::string(field) + ": must be valid UTF-8 text");
+  }
+  if (text::CodePointCount(value) > max_length) {
     return InvalidArgumentError(std::string(field) + ": must be at most " +
                                 std::to_string(max_length) + " characters");
   }
-  if (HasControlCharacter(value) || IsSpace(value.front()) || IsSpace(value.back())) {
+  if (text::HasControlCharacter(value) || text::IsAsciiWhiteSpace(value.front()) ||
+      text::IsAsciiWhiteSpace(value.back())) {
     return InvalidArgumentError(std::string(field) +
                                 ": must not contain control characters or surrounding spaces");
   }
@@ -71,15 +63,7 @@ StatusOr<std::vector<auth::Role>> ValidateRoles(
 
 }  // namespace
 
-std::string NormaliseEmail(std::string_view email) {
-  while (!email.empty() && IsSpace(email.front())) email.remove_prefix(1);
-  while (!email.empty() && IsSpace(email.back())) email.remove_suffix(1);
-  std::string normalised(email);
-  std::transform(normalised.begin(), normalised.end(), normalised.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return normalised;
-}
+std::string NormaliseEmail(std::string_view email) { return text::ToLowerAscii(text::Trim(email)); }
 
 Status ValidateEmail(std::string_view email, std::string_view field) {
   const std::string name(field);
@@ -93,10 +77,11 @@ Status ValidateEmail(std::string_view email, std::string_view field) {
   const std::string_view local = one_at ? email.substr(0, at) : std::string_view();
   const std::string_view domain = one_at ? email.substr(at + 1) : std::string_view();
   const auto dot = domain.rfind('.');
-  const bool well_formed =
-      one_at && !local.empty() && local.size() <= 64 && dot != std::string_view::npos && dot > 0 &&
-      dot + 1 < domain.size() && domain.find("..") == std::string_view::npos &&
-      !HasControlCharacter(email) && std::none_of(email.begin(), email.end(), IsSpace);
+  const bool well_formed = one_at && !local.empty() && local.size() <= 64 &&
+                           dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size() &&
+                           domain.find("..") == std::string_view::npos &&
+                           !text::HasControlCharacter(email) &&
+                           std::none_of(email.begin(), email.end(), text::IsAsciiWhiteSpace);
   if (!well_formed) {
     return InvalidArgumentError(name + ": must be an address like name@example.com");
   }
@@ -104,7 +89,7 @@ Status ValidateEmail(std::string_view email, std::string_view field) {
 }
 
 Status ValidatePassword(std::string_view password, std::string_view field) {
-  const std::size_t length = CodePoints(password);
+  const std::size_t length = text::CodePointCount(password);
   if (length < kMinPasswordLength || length > kMaxPasswordLength) {
     return InvalidArgumentError(std::string(field) + ": must have 10 to 128 characters");
   }
@@ -119,7 +104,7 @@ StatusOr<NewAccount> ValidateRegistration(const identity::v1::RegisterRequest& r
   violations.Add(ValidateEmail(account.email, "email"));
   violations.Add(ValidatePassword(request.password(), "password"));
   violations.Add(ValidateName(request.display_name(), "display_name", kMaxDisplayNameLength, true));
-  if (!IsCountryCode(request.country())) {
+  if (!money::IsCountryCode(request.country())) {
     violations.Add("country", "must be an ISO 3166-1 alpha-2 code such as \"DE\"");
   }
   account.roles = violations.Take(ValidateRoles(request.roles()));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "market/common/text.hpp"
+
 namespace market::gateway {
 namespace {
 
@@ -17,21 +19,15 @@ constexpr std::string_view kExposedHeaders =
     "X-Request-Id, Retry-After, Grpc-Status, Grpc-Message, Grpc-Status-Details-Bin";
 constexpr std::string_view kPreflightMaxAgeSeconds = "7200";
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
-std::vector<std::string> ParseOriginList(std::string_view text) {
+std::vector<std::string> ParseOriginList(std::string_view list) {
   std::vector<std::string> origins;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    const std::string_view origin = Trim(text.substr(0, comma));
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const std::string_view origin = text::Trim(list.substr(0, comma));
     if (!origin.empty()) origins.emplace_back(origin);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
   }
   return origins;
 }

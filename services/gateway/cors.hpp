@@ -40,6 +40,6 @@ class CorsPolicy {
 };
 
 // "https://a.example, https://b.example" -> {"https://a.example", "https://b.example"}.
-std::vector<std::string> ParseOriginList(std::string_view text);
+std::vector<std::string> ParseOriginList(std::string_view list);
 
 }  // namespace market::gateway

@@ -4,6 +4,7 @@
 
 #include "market/auth/password.hpp"
 #include "market/common/log.hpp"
+#include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 
 namespace market::gateway {
@@ -47,7 +48,7 @@ void ToProto(const AccountRecord& record, v1::Account& account) {
   for (auth::Role role : record.roles) account.add_roles(RoleToProto(role));
   account.set_company_name(record.company_name);
   account.set_preferred_currency(record.preferred_currency);
-  *account.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
+  *account.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
 }
 
 IdentityService::IdentityService(pg::Pool& pool, const auth::TokenSigner& signer,

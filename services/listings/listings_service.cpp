@@ -1,31 +1,22 @@
 #include "listings_service.hpp"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <string_view>
 #include <utility>
 
+#include "market/common/ids.hpp"
 #include "market/common/log.hpp"
+#include "market/money/country.hpp"
+#include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 
 namespace market::listings {
-namespace {
-
-using google::protobuf::util::TimeUtil;
-
-bool IsCountryCode(std::string_view country) {
-  return country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' &&
-         country[1] <= 'Z';
-}
-
-}  // namespace
 
 void ToProto(const PortfolioItemRecord& record, v1::PortfolioItem& item) {
   item.set_id(record.id);
   item.set_title(record.fields.title);
   item.set_description(record.fields.description);
   item.set_url(record.fields.url);
-  *item.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
+  *item.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
 }
 
 void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
@@ -44,8 +35,8 @@ void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
   profile.clear_portfolio_items();
   for (const auto& item : record.portfolio_items) ToProto(item, *profile.add_portfolio_items());
   profile.set_version(record.version);
-  *profile.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(record.created_at_unix_micros);
-  *profile.mutable_updated_at() = TimeUtil::MicrosecondsToTimestamp(record.updated_at_unix_micros);
+  *profile.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
+  *profile.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
 }
 
 ListingsService::ListingsService(pg::Pool& pool) : pool_(pool) {}
@@ -53,7 +44,9 @@ ListingsService::ListingsService(pg::Pool& pool) : pool_(pool) {}
 StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx) {
   const auth::Principal& caller = ctx.Caller();
   // Account ids are UUIDs; a token naming anything else cannot own a profile.
-  if (!IsUuid(caller.subject)) return UnauthenticatedError("the token does not name an account");
+  if (!ids::IsUuid(caller.subject)) {
+    return UnauthenticatedError("the token does not name an account");
+  }
   return caller;
 }
 
@@ -63,7 +56,7 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
   MARKET_ASSIGN_OR_RETURN(const ProfileFields fields, ValidateProfile(request));
   // The country is the account's, vouched for by the token, so a profile cannot claim another.
-  if (!IsCountryCode(caller.country)) {
+  if (!money::IsCountryCode(caller.country)) {
     return FailedPreconditionError(
         "country: the caller's account has no ISO 3166-1 country; sign in again");
   }
@@ -83,7 +76,7 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
 Status ListingsService::GetProfile(const connect::CallContext& ctx,
                                    const v1::GetProfileRequest& request,
                                    v1::GetProfileResponse& response) {
-  if (!IsUuid(request.freelancer_id())) {
+  if (!ids::IsUuid(request.freelancer_id())) {
     return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
   }
   // Repeatable read: the profile and its portfolio come from one snapshot.
@@ -134,7 +127,7 @@ Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
                                             const v1::RemovePortfolioItemRequest& request,
                                             v1::RemovePortfolioItemResponse&) {
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
-  if (!IsUuid(request.portfolio_item_id())) {
+  if (!ids::IsUuid(request.portfolio_item_id())) {
     return InvalidArgumentError("portfolio_item_id: must be a portfolio item id (UUID)");
   }
   // Ownership is part of the delete's condition. Someone else's item and a missing one get the

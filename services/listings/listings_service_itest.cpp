@@ -19,8 +19,8 @@
 
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
-#include "market/auth/base64url.hpp"
 #include "market/auth/token.hpp"
+#include "market/common/base64url.hpp"
 #include "market/connect/client.hpp"
 #include "market/http/client.hpp"
 #include "market/runtime/service_host.hpp"
@@ -199,11 +199,11 @@ TEST_CASE("UpsertMyProfile refuses every caller without a valid token", "[listin
   // A client's genuine token with its payload swapped for one that claims the freelancer role.
   const std::string client_token = Bearer(freelancer, {.roles = {auth::Role::kClient}}).substr(7);
   const std::string forged_payload = client_token.substr(0, client_token.find('.')) + "." +
-                                     auth::Base64UrlEncode(FreelancerClaims(freelancer)) +
+                                     Base64UrlEncode(FreelancerClaims(freelancer)) +
                                      client_token.substr(client_token.rfind('.'));
 
-  const std::string alg_none = auth::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
-                               auth::Base64UrlEncode(FreelancerClaims(freelancer)) + ".";
+  const std::string alg_none = Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
+                               Base64UrlEncode(FreelancerClaims(freelancer)) + ".";
 
   const std::pair<const char*, std::string> cases[] = {
       {"no token", ""},

@@ -5,7 +5,7 @@
 //     return WriteProfile(tx, caller.subject, caller.country, fields, expected_version);
 //   });
 //
-// Ids passed in are already known to be UUIDs (see IsUuid in profile_validation.hpp).
+// Ids passed in are already known to be UUIDs (see market::ids::IsUuid).
 #pragma once
 
 #include <cstddef>

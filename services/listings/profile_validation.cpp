@@ -3,46 +3,15 @@
 #include <algorithm>
 
 #include "language_codes.hpp"
+#include "market/common/text.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/money/money.hpp"
 
 namespace market::listings {
 namespace {
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-// Proto3 strings arrive as valid UTF-8 (both codecs reject anything else), so counting the
-// bytes that do not continue a sequence counts code points.
-std::size_t CodePoints(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-// C0 controls and DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): invisible
-// characters that can disguise text. Multi-line fields may keep line breaks and tabs.
-bool HasControlCharacter(std::string_view text, bool allow_line_breaks) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (allow_line_breaks && (byte == '\n' || byte == '\r' || byte == '\t')) continue;
-    if (byte < 0x20 || byte == 0x7F) return true;
-    if (byte == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return true;
-    }
-  }
-  return false;
-}
 
 Status FieldError(std::string_view field, std::string_view rule) {
   return InvalidArgumentError(std::string(field) + ": " + std::string(rule));
@@ -56,21 +25,25 @@ struct TextRule {
 
 // The trimmed text, or the rule it breaks.
 StatusOr<std::string> CheckText(std::string_view value, std::string_view field, TextRule rule) {
-  const std::string_view text = Trim(value);
-  if (text.empty()) {
+  const std::string_view trimmed = text::Trim(value);
+  if (trimmed.empty()) {
     if (rule.required) return FieldError(field, "must not be empty");
     return std::string();
   }
-  if (CodePoints(text) > rule.max_length) {
+  // Both codecs already refuse strings that are not UTF-8; checking again keeps the length
+  // below honest for any other caller.
+  if (!text::IsValidUtf8(trimmed)) return FieldError(field, "must be valid UTF-8 text");
+  if (text::CodePointCount(trimmed) > rule.max_length) {
     return FieldError(field, "must be at most " + std::to_string(rule.max_length) + " characters");
   }
-  if (HasControlCharacter(text, rule.multi_line)) {
+  if (text::HasControlCharacter(trimmed,
+                                rule.multi_line ? text::Lines::kMulti : text::Lines::kSingle)) {
     return FieldError(field, rule.multi_line
                                  ? "must not contain control characters other than line breaks "
                                    "and tabs"
                                  : "must not contain control characters");
   }
-  return std::string(text);
+  return std::string(trimmed);
 }
 
 std::string Indexed(std::string_view field, int index) {
@@ -91,14 +64,19 @@ std::vector<std::string> CheckSkills(const google::protobuf::RepeatedPtrField<st
   std::vector<std::string> normalised;
   for (int i = 0; i < skills.size(); ++i) {
     std::string field = Indexed("skills", i);
-    if (HasControlCharacter(skills[i], /*allow_line_breaks=*/true)) {
+    // Line breaks and tabs are white space that normalising turns into single spaces.
+    if (!text::IsValidUtf8(skills[i])) {
+      violations.Add(std::move(field), "must be valid UTF-8 text");
+      continue;
+    }
+    if (text::HasControlCharacter(skills[i], text::Lines::kMulti)) {
       violations.Add(std::move(field), "must not contain control characters");
       continue;
     }
     std::string skill = NormaliseSkill(skills[i]);
     if (skill.empty()) {
       violations.Add(std::move(field), "must not be empty");
-    } else if (CodePoints(skill) > kMaxSkillLength) {
+    } else if (text::CodePointCount(skill) > kMaxSkillLength) {
       violations.Add(std::move(field),
                      "must be at most " + std::to_string(kMaxSkillLength) + " characters");
     } else if (std::find(normalised.begin(), normalised.end(), skill) != normalised.end()) {
@@ -122,8 +100,7 @@ std::vector<std::string> CheckLanguages(
   std::vector<std::string> normalised;
   for (int i = 0; i < languages.size(); ++i) {
     std::string field = Indexed("languages", i);
-    std::string code(Trim(languages[i]));
-    std::transform(code.begin(), code.end(), code.begin(), LowerAscii);
+    std::string code = text::ToLowerAscii(text::Trim(languages[i]));
     if (!IsLanguageCode(code)) {
       violations.Add(std::move(field), "must be an ISO 639-1 language code such as \"en\"");
     } else if (std::find(normalised.begin(), normalised.end(), code) != normalised.end()) {
@@ -136,7 +113,7 @@ std::vector<std::string> CheckLanguages(
 }
 
 StatusOr<std::string> CheckTimezone(std::string_view value) {
-  const std::string_view name = Trim(value);
+  const std::string_view name = text::Trim(value);
   if (name.empty()) return FieldError("timezone", "must not be empty");
   if (name.size() > kMaxTimezoneLength) {
     return FieldError("timezone",
@@ -199,18 +176,7 @@ bool IsPort(std::string_view port) {
 }  // namespace
 
 std::string NormaliseSkill(std::string_view skill) {
-  std::string normalised;
-  bool pending_space = false;
-  for (char c : Trim(skill)) {
-    if (IsSpace(c)) {
-      pending_space = true;
-      continue;
-    }
-    if (pending_space) normalised += ' ';
-    pending_space = false;
-    normalised += LowerAscii(c);
-  }
-  return normalised;
+  return text::ToLowerAscii(text::CollapseWhiteSpace(skill));
 }
 
 bool IsTimezoneName(std::string_view name) {
@@ -234,8 +200,7 @@ bool IsTimezoneName(std::string_view name) {
 bool IsHttpUrl(std::string_view url) {
   const auto separator = url.find("://");
   if (separator == std::string_view::npos) return false;
-  std::string scheme(url.substr(0, separator));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), LowerAscii);
+  const std::string scheme = text::ToLowerAscii(url.substr(0, separator));
   if (scheme != "http" && scheme != "https") return false;
 
   const std::string_view rest = url.substr(separator + 3);
@@ -249,17 +214,6 @@ bool IsHttpUrl(std::string_view url) {
   const std::string_view tail =
       authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
   return std::all_of(tail.begin(), tail.end(), [](char c) { return c > 0x20 && c < 0x7F; });
-}
-
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    const bool hex = IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (dash_position ? c != '-' : !hex) return false;
-  }
-  return true;
 }
 
 StatusOr<ProfileFields> ValidateProfile(const v1::UpsertMyProfileRequest& request) {
@@ -301,7 +255,7 @@ StatusOr<PortfolioItemFields> ValidatePortfolioItem(const v1::AddPortfolioItemRe
   fields.description = violations.Take(CheckText(
       request.description(), "description",
       {.max_length = kMaxPortfolioDescriptionLength, .required = false, .multi_line = true}));
-  const std::string_view url = Trim(request.url());
+  const std::string_view url = text::Trim(request.url());
   if (url.empty()) {
     violations.Add("url", "must not be empty");
   } else if (url.size() > kMaxPortfolioUrlLength) {

@@ -76,7 +76,4 @@ bool IsTimezoneName(std::string_view name);
 // without spaces. No user name or password, which phishing links use to disguise the host.
 bool IsHttpUrl(std::string_view url);
 
-// The canonical 8-4-4-4-12 hexadecimal form, in either letter case.
-bool IsUuid(std::string_view text);
-
 }  // namespace market::listings

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "market/auth/base64url.hpp"
+#include "market/common/base64url.hpp"
 
 namespace market::auth {
 namespace {

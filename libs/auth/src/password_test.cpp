@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "market/auth/base64url.hpp"
+#include "market/common/base64url.hpp"
 
 namespace market::auth {
 namespace {

@@ -13,7 +13,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "market/auth/base64url.hpp"
+#include "market/common/base64url.hpp"
 
 namespace market::auth {
 namespace {

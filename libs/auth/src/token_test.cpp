@@ -9,7 +9,7 @@
 
 #include <boost/json.hpp>
 
-#include "market/auth/base64url.hpp"
+#include "market/common/base64url.hpp"
 
 namespace market::auth {
 namespace {

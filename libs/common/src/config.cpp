@@ -1,21 +1,14 @@
 #include "market/common/config.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <limits>
+
+#include "market/common/text.hpp"
 
 extern char** environ;  // POSIX: the process environment, read once by Env().
 
 namespace market::config {
 namespace {
-
-std::string Quoted(std::string_view value) {
-  std::string text = "\"";
-  text += value;
-  text += '"';
-  return text;
-}
 
 // The whole of `text` as a base-10 integer: no sign other than a leading '-', no spaces.
 std::optional<std::int64_t> ParseInt(std::string_view text) {
@@ -52,9 +45,7 @@ std::optional<std::chrono::milliseconds> ParseMillis(std::string_view text) {
 }
 
 std::optional<bool> ParseBool(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = text::ToLowerAscii(text);
   if (lower == "true" || lower == "1" || lower == "yes") return true;
   if (lower == "false" || lower == "0" || lower == "no") return false;
   return std::nullopt;
@@ -150,7 +141,7 @@ std::int64_t Env::Int(std::string_view name, std::int64_t fallback, std::int64_t
   if (!value || *value < min || *value > max) {
     Record(name, std::to_string(fallback),
            std::string(name) + ": must be an integer in [" + std::to_string(min) + ", " +
-               std::to_string(max) + "], got " + Quoted(*raw));
+               std::to_string(max) + "], got " + text::Quoted(*raw));
     return fallback;
   }
   Record(name, std::to_string(*value), std::nullopt);
@@ -174,7 +165,7 @@ std::chrono::milliseconds Env::Millis(std::string_view name, std::chrono::millis
     Record(name, MillisText(fallback),
            std::string(name) + ": must be a duration in [" + MillisText(min) + ", " +
                MillisText(max) + "] (milliseconds, or a number with unit ms, s, m or h), got " +
-               Quoted(*raw));
+               text::Quoted(*raw));
     return fallback;
   }
   Record(name, MillisText(*value), std::nullopt);
@@ -191,7 +182,8 @@ bool Env::Bool(std::string_view name, bool fallback) {
   const auto value = ParseBool(*raw);
   if (!value) {
     Record(name, text(fallback),
-           std::string(name) + ": must be one of true, false, 1, 0, yes, no, got " + Quoted(*raw));
+           std::string(name) + ": must be one of true, false, 1, 0, yes, no, got " +
+               text::Quoted(*raw));
     return fallback;
   }
   Record(name, text(*value), std::nullopt);

@@ -1,6 +1,5 @@
 #include "market/common/log.hpp"
 
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <array>
@@ -8,11 +7,15 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <mutex>
-#include <stdexcept>
+#include <random>
+#include <typeinfo>
 
+#include <boost/core/demangle.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -185,24 +188,36 @@ RequestIdScope::~RequestIdScope() { current_request_id = std::move(previous_); }
 std::string CurrentRequestId() { return current_request_id; }
 
 std::string NewRequestId() {
-  std::array<unsigned char, 16> bytes{};
-  std::size_t filled = 0;
-  while (filled < bytes.size()) {
-    const ssize_t got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error("getrandom failed");
-    }
-    filled += static_cast<std::size_t>(got);
-  }
+  // A per-thread generator seeded by the operating system: ids are unique, not secret, so the
+  // hot path of every request spends no system call on one.
+  thread_local std::mt19937_64 generator{[] {
+    std::random_device device;
+    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  }()};
   constexpr std::string_view kHex = "0123456789abcdef";
-  std::string id;
-  id.reserve(bytes.size() * 2);
-  for (const unsigned char byte : bytes) {
-    id.push_back(kHex[byte >> 4]);
-    id.push_back(kHex[byte & 0x0f]);
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t bits = generator();
+    for (int i = 0; i < 16; ++i) {
+      id[static_cast<std::size_t>(half * 16 + i)] = kHex[bits & 0xf];
+      bits >>= 4;
+    }
   }
   return id;
+}
+
+std::string ExceptionType(const std::exception& error) {
+  return boost::core::demangle(typeid(error).name());
+}
+
+std::string CurrentExceptionType() {
+  try {
+    throw;
+  } catch (const std::exception& error) {
+    return ExceptionType(error);
+  } catch (...) {
+    return "not a std::exception";
+  }
 }
 
 }  // namespace market::log

@@ -7,8 +7,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -276,6 +278,43 @@ TEST_CASE("new request ids are 32 hex characters and unique", "[log]") {
     seen.insert(id);
   }
   CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("request ids from many threads do not repeat", "[log]") {
+  constexpr int kThreads = 8;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&ids, t] {
+      for (int i = 0; i < 500; ++i) ids[static_cast<std::size_t>(t)].push_back(NewRequestId());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> seen;
+  for (const auto& batch : ids) seen.insert(batch.begin(), batch.end());
+  CHECK(seen.size() == kThreads * 500);
+}
+
+struct SecretBearingError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+TEST_CASE("the exception type is named without its message", "[log]") {
+  const auto type_of = [](const std::function<void()>& thrower) {
+    try {
+      thrower();
+    } catch (...) {
+      return CurrentExceptionType();
+    }
+    return std::string("nothing thrown");
+  };
+  CHECK(type_of([] { throw std::invalid_argument("password=hunter2"); }) ==
+        "std::invalid_argument");
+  const std::string custom = type_of([] { throw SecretBearingError("SELECT secret"); });
+  CHECK(custom == "market::log::(anonymous namespace)::SecretBearingError");
+  CHECK(custom.find("SELECT") == std::string::npos);
+  CHECK(type_of([] { throw 42; }) == "not a std::exception");
+  CHECK(ExceptionType(std::out_of_range("index 7")) == "std::out_of_range");
 }
 
 TEST_CASE("the default sink writes whole lines to stderr even from many threads", "[log]") {

@@ -4,27 +4,18 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/util/json_util.h>
 
-#include <cctype>
+#include "market/common/text.hpp"
 
 namespace market::connect {
 namespace {
 
-constexpr std::string_view kOptionalWhitespace = " \t";
-
-std::string_view Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(kOptionalWhitespace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kOptionalWhitespace);
-  return text.substr(first, last - first + 1);
-}
+// Content-Type parameters are separated by optional white space (RFC 9110 section 5.6.6).
+std::string_view Trim(std::string_view value) { return text::Trim(value, text::kHttpWhiteSpace); }
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (text::ToLowerAscii(a[i]) != text::ToLowerAscii(b[i])) return false;
   }
   return true;
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "market/common/base64url.hpp"
 #include "market/connect/codec.hpp"
 #include "protocol.hpp"
 
@@ -13,7 +14,7 @@ boost::json::array DetailsJson(const std::vector<ErrorDetail>& details) {
   array.reserve(details.size());
   for (const ErrorDetail& detail : details) {
     array.push_back(boost::json::object{{"type", detail.type},
-                                        {"value", internal::EncodeBase64(detail.value)}});
+                                        {"value", Base64Encode(detail.value)}});
   }
   return array;
 }
@@ -31,7 +32,7 @@ void ReadDetails(const boost::json::value* details, Status& status) {
     const auto* value = object->if_contains("value");
     if (type == nullptr || !type->is_string() || type->get_string().empty()) continue;
     if (value == nullptr || !value->is_string()) continue;
-    auto bytes = internal::DecodeBase64(Text(value->get_string()));
+    auto bytes = Base64Decode(Text(value->get_string()), Base64Decoding::kLenient);
     if (!bytes) continue;
     status.AddDetail(ErrorDetail{std::string(Text(type->get_string())), std::move(*bytes)});
   }

@@ -15,8 +15,8 @@ std::optional<http::Response> CallHook(const Interceptor& hook, const http::Requ
   try {
     answer = hook(request, info);
   } catch (...) {
-    log::Error("server hook threw",
-               {{"path", std::string(PathOf(request))}, {"exception", CurrentExceptionType()}});
+    log::Error("server hook threw", {{"path", std::string(PathOf(request))},
+                                     {"exception", log::CurrentExceptionType()}});
     return ErrorResponse(ReplyTo{request.version(), info.request_id},
                          InternalError("the server failed to process the request"));
   }
@@ -32,8 +32,8 @@ void Decorate(const ResponseDecorator& decorator, const http::Request& request,
   try {
     decorator(request, response);
   } catch (...) {
-    log::Error("response decorator threw",
-               {{"path", std::string(PathOf(request))}, {"exception", CurrentExceptionType()}});
+    log::Error("response decorator threw", {{"path", std::string(PathOf(request))},
+                                            {"exception", log::CurrentExceptionType()}});
   }
 }
 

@@ -44,8 +44,8 @@ http::Response RunRoute(const Route& route, const http::Request& request,
     response = route.handler(request);
   } catch (...) {
     // Only the type is logged: an exception's text may carry SQL or a secret.
-    log::Error("HTTP route threw",
-               {{"path", std::string(PathOf(request))}, {"exception", CurrentExceptionType()}});
+    log::Error("HTTP route threw", {{"path", std::string(PathOf(request))},
+                                    {"exception", log::CurrentExceptionType()}});
     response = ErrorResponse(ReplyTo{request.version(), request_id},
                              InternalError("the server failed to process the request"));
   }

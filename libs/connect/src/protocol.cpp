@@ -1,8 +1,6 @@
 #include "protocol.hpp"
 
-#include <array>
 #include <cstdint>
-#include <random>
 
 namespace market::connect::internal {
 namespace {
@@ -32,52 +30,6 @@ bool PercentDecode(std::string_view text, std::string& out) {
     }
   }
   return true;
-}
-
-constexpr std::string_view kBase64Alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kBase64UrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-using Base64Table = std::array<std::int8_t, 256>;
-
-constexpr Base64Table MakeBase64Table(std::string_view alphabet) {
-  Base64Table table{};
-  for (auto& entry : table) entry = -1;
-  for (std::size_t i = 0; i < alphabet.size(); ++i) {
-    table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
-  }
-  return table;
-}
-
-constexpr Base64Table kBase64 = MakeBase64Table(kBase64Alphabet);
-constexpr Base64Table kBase64Url = MakeBase64Table(kBase64UrlAlphabet);
-
-std::optional<std::string> DecodeBase64With(std::string_view text, const Base64Table& table) {
-  // Padding is optional; when present it must complete the last quantum.
-  if (text.size() % 4 == 0 && !text.empty()) {
-    std::size_t padding = 0;
-    while (padding < 2 && text.size() > padding && text[text.size() - 1 - padding] == '=') {
-      ++padding;
-    }
-    text.remove_suffix(padding);
-  }
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const int sextet = table[static_cast<unsigned char>(c)];
-    if (sextet < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(sextet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -139,48 +91,6 @@ StatusOr<GetQuery> ParseGetQuery(std::string_view query) {
     }
   }
   return result;
-}
-
-std::optional<std::string> DecodeBase64Url(std::string_view text) {
-  return DecodeBase64With(text, kBase64Url);
-}
-
-std::string EncodeBase64(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : bytes) {
-    buffer = (buffer << 8) | static_cast<unsigned char>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kBase64Alphabet[(buffer >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) out.push_back(kBase64Alphabet[(buffer << (6 - bits)) & 0x3f]);
-  return out;
-}
-
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  return DecodeBase64With(text, kBase64);
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 generator{[] {
-    std::random_device device;
-    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-  }()};
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    std::uint64_t bits = generator();
-    for (int i = 0; i < 16; ++i) {
-      id[static_cast<std::size_t>(half * 16 + i)] = kHex[bits & 0xf];
-      bits >>= 4;
-    }
-  }
-  return id;
 }
 
 }  // namespace market::connect::internal

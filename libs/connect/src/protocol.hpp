@@ -1,5 +1,5 @@
 // Parsing of the Connect request metadata that is not the message itself: the timeout header,
-// the GET query string, base64 and request ids. Internal to the server.
+// and the GET query string. Internal to the server.
 //
 //   auto timeout = ParseTimeout("1500");           // 1500ms
 //   auto query = ParseGetQuery("encoding=json&message=%7B%7D&connect=v1");
@@ -31,20 +31,5 @@ struct GetQuery {
 };
 // invalid_argument when a percent escape is malformed.
 StatusOr<GetQuery> ParseGetQuery(std::string_view query);
-
-// URL-safe base64 (RFC 4648 section 5) with or without padding; nullopt when malformed.
-std::optional<std::string> DecodeBase64Url(std::string_view text);
-
-// Standard base64 (RFC 4648 section 4) without padding, as the "value" of an error detail is
-// written (connectrpc.com/docs/protocol, "Error and EndStreamResponse"; connect-go uses
-// RawStdEncoding).
-std::string EncodeBase64(std::string_view bytes);
-// Standard base64 with or without padding, as readers of error details must accept both;
-// nullopt when malformed.
-std::optional<std::string> DecodeBase64(std::string_view text);
-
-// A fresh 32-hex-character request id. Unique, not secret: drawn from a per-thread generator
-// seeded by the OS, so it costs no system call per request.
-std::string NewRequestId();
 
 }  // namespace market::connect::internal

@@ -2,8 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <set>
-
 namespace market::connect::internal {
 namespace {
 
@@ -56,57 +54,6 @@ TEST_CASE("a malformed percent escape in the query is invalid_argument", "[proto
   }
   // Unknown parameters are not even decoded, so their escapes do not matter.
   CHECK(ParseGetQuery("other=%zz&encoding=json").ok());
-}
-
-TEST_CASE("URL-safe base64 decodes with or without padding", "[protocol]") {
-  CHECK(DecodeBase64Url("") == "");
-  CHECK(DecodeBase64Url("YQ") == "a");
-  CHECK(DecodeBase64Url("YQ==") == "a");
-  CHECK(DecodeBase64Url("YWI") == "ab");
-  CHECK(DecodeBase64Url("YWI=") == "ab");
-  CHECK(DecodeBase64Url("YWJj") == "abc");
-  CHECK(DecodeBase64Url("-_8") == std::string("\xfb\xff", 2));
-  CHECK(DecodeBase64Url("+/8") == std::nullopt);  // the standard alphabet is not URL-safe
-  CHECK(DecodeBase64Url("Y") == std::nullopt);
-  CHECK(DecodeBase64Url("YQ=") == std::nullopt);
-  CHECK(DecodeBase64Url("Y Q") == std::nullopt);
-}
-
-TEST_CASE("standard base64 is written unpadded and read with or without padding", "[protocol]") {
-  struct Row {
-    std::string bytes;
-    std::string_view unpadded;
-    std::string_view padded;
-  };
-  const Row rows[] = {
-      {"", "", ""},
-      {"a", "YQ", "YQ=="},
-      {"ab", "YWI", "YWI="},
-      {"abc", "YWJj", "YWJj"},
-      {std::string("\xfb\xff", 2), "+/8", "+/8="},
-      {std::string("\x0a\x02\x08\x3c", 4), "CgIIPA", "CgIIPA=="},  // the spec's RetryInfo
-  };
-  for (const auto& row : rows) {
-    CAPTURE(row.unpadded);
-    CHECK(EncodeBase64(row.bytes) == row.unpadded);
-    CHECK(DecodeBase64(row.unpadded) == row.bytes);
-    CHECK(DecodeBase64(row.padded) == row.bytes);
-  }
-  CHECK(DecodeBase64("-_8") == std::nullopt);  // the URL-safe alphabet is not standard
-  CHECK(DecodeBase64("Y") == std::nullopt);
-  CHECK(DecodeBase64("YQ=") == std::nullopt);
-  CHECK(DecodeBase64("YQ\n") == std::nullopt);
-}
-
-TEST_CASE("request ids are 32 hex characters and do not repeat", "[protocol]") {
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    const std::string id = NewRequestId();
-    REQUIRE(id.size() == 32);
-    REQUIRE(id.find_first_not_of("0123456789abcdef") == std::string::npos);
-    seen.insert(id);
-  }
-  CHECK(seen.size() == 1000);
 }
 
 }  // namespace

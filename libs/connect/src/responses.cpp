@@ -1,10 +1,6 @@
 #include "responses.hpp"
 
-#include <exception>
-#include <typeinfo>
 #include <utility>
-
-#include <boost/core/demangle.hpp>
 
 #include "market/connect/error.hpp"
 
@@ -41,16 +37,6 @@ http::Response ErrorResponse(const ReplyTo& to, unsigned http_status, const Stat
 std::string_view PathOf(const http::Request& request) {
   const std::string_view target = request.target();
   return target.substr(0, target.find('?'));
-}
-
-std::string CurrentExceptionType() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return boost::core::demangle(typeid(e).name());
-  } catch (...) {
-    return "not a std::exception";
-  }
 }
 
 }  // namespace market::connect::internal

@@ -33,8 +33,4 @@ http::Response ErrorResponse(const ReplyTo& to, unsigned http_status, const Stat
 // that it can be logged.
 std::string_view PathOf(const http::Request& request);
 
-// The demangled type of the exception being handled, for logs: its text may carry SQL or a
-// secret and is never logged. Call only inside a catch block.
-std::string CurrentExceptionType();
-
 }  // namespace market::connect::internal

@@ -4,7 +4,9 @@
 #include <variant>
 
 #include "hooks.hpp"
+#include "market/common/base64url.hpp"
 #include "market/common/log.hpp"
+#include "market/common/text.hpp"
 #include "protocol.hpp"
 #include "responses.hpp"
 
@@ -12,15 +14,6 @@ namespace market::connect::internal {
 namespace {
 
 namespace beast_http = boost::beast::http;
-
-// Header names are ASCII (RFC 9110 section 5.1); no locale is involved.
-std::string LowerCase(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
 
 }  // namespace
 
@@ -121,7 +114,8 @@ Status RpcCall::Invoke(std::string& out) {
   if (plan.from_query) {
     payload = plan.query_message;
     if (plan.query_base64) {
-      auto bytes = DecodeBase64Url(plan.query_message);
+      // connectrpc.com/docs/protocol: URL-safe base64, with or without padding.
+      auto bytes = Base64UrlDecode(plan.query_message, Base64Decoding::kLenient);
       if (!bytes) return InvalidArgumentError("message: not valid URL-safe base64");
       decoded = std::move(*bytes);
       payload = decoded;
@@ -137,7 +131,7 @@ Status RpcCall::Invoke(std::string& out) {
   } catch (...) {
     // Only the type is logged: an exception's text may carry SQL or a secret.
     log::Error("handler threw",
-               {{"procedure", method_.procedure}, {"exception", CurrentExceptionType()}});
+               {{"procedure", method_.procedure}, {"exception", log::CurrentExceptionType()}});
   }
   return InternalError("the server failed to process the call");
 }
@@ -149,7 +143,7 @@ void RpcCall::FillContext(CallContext& ctx) const {
   ctx.peer = info_.peer;
   for (const auto& field : request_) {
     const std::string_view value = field.value();
-    auto [it, inserted] = ctx.headers.try_emplace(LowerCase(field.name_string()), value);
+    auto [it, inserted] = ctx.headers.try_emplace(text::ToLowerAscii(field.name_string()), value);
     if (!inserted) {
       // RFC 9110 section 5.3: repeated fields are one comma-separated list.
       it->second.append(", ").append(value);

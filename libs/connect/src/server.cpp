@@ -9,6 +9,7 @@
 #include "deadline_watch.hpp"
 #include "hooks.hpp"
 #include "http_routes.hpp"
+#include "market/common/log.hpp"
 #include "market/common/worker_pool.hpp"
 #include "protocol.hpp"
 #include "responses.hpp"
@@ -35,7 +36,7 @@ std::string RequestIdFor(const http::Request& request) {
     for (const char c : id) usable = usable && c > ' ' && c < 0x7f;
     if (usable) return std::string(id);
   }
-  return internal::NewRequestId();
+  return log::NewRequestId();
 }
 
 // A request for an HTTP route or an unknown path on a server with hooks: everything the worker

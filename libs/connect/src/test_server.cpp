@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "market/common/base64url.hpp"
 #include "market/connect/error_details.hpp"
 
 namespace market::connect::testing {
@@ -236,26 +237,9 @@ std::string PercentEncode(std::string_view text) {
 }
 
 std::string Base64Url(std::string_view bytes, bool padded) {
-  constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(v >> shift) & 63]);
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    if (rest == 2) out.push_back(kAlphabet[(v >> 6) & 63]);
-    if (padded) out.append(rest == 1 ? "==" : "=");
-  }
-  return out;
+  std::string text = Base64UrlEncode(bytes);
+  if (padded) text.append((4 - text.size() % 4) % 4, '=');
+  return text;
 }
 
 std::string HeaderOf(const http::Response& response, std::string_view name) {

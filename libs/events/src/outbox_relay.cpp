@@ -1,5 +1,6 @@
 #include "market/events/outbox_relay.hpp"
 
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <utility>
@@ -12,6 +13,8 @@
 #include "market/common/log.hpp"
 #include "market/events/outbox.hpp"
 #include "market/events/v1/events.pb.h"
+#include "market/pg/arrays.hpp"
+#include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 #include "stream_entry.hpp"
 
@@ -23,11 +26,13 @@ using Clock = std::chrono::steady_clock;
 // One relay per (schema, source): advisory locks are database-wide, so the key names the schema.
 inline constexpr std::string_view kTryLock = R"(
   SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || '.outbox.' || $1, 0))
+         AS locked
 )";
 
+// Timestamps leave SQL as unix microseconds (market/pg/time.hpp).
 inline constexpr std::string_view kSelectUnpublished = R"(
   SELECT id, event_type, aggregate_id, payload,
-         (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros
+         (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_at_micros
     FROM outbox
    WHERE source = $1 AND published_at IS NULL
    ORDER BY id
@@ -36,7 +41,8 @@ inline constexpr std::string_view kSelectUnpublished = R"(
 )";
 
 // Exactly the rows published: a row with an id inside the batch's range may have committed
-// after the SELECT and was not published.
+// after the SELECT and was not published. The ids travel as one array literal
+// (market/pg/arrays.hpp).
 inline constexpr std::string_view kMarkPublished = R"(
   UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])
 )";
@@ -54,14 +60,13 @@ constexpr std::chrono::hours kPurgeEvery{1};
 std::string EnvelopeFrom(const std::string& source, const pqxx::row& row) {
   const auto id = row["id"].as<long long>();
   const auto type = row["event_type"].as<std::string>();
-  const auto micros = row["occurred_micros"].as<long long>();
   v1::EventEnvelope envelope;
   envelope.set_event_id(source + ":" + std::to_string(id));
   envelope.set_source(source);
   envelope.set_type(type);
   envelope.set_aggregate_id(row["aggregate_id"].as<std::string>());
-  envelope.mutable_occurred_at()->set_seconds(micros / 1000000);
-  envelope.mutable_occurred_at()->set_nanos(static_cast<int>(micros % 1000000) * 1000);
+  *envelope.mutable_occurred_at() =
+      pg::TimestampFromUnixMicros(row["occurred_at_micros"].as<std::int64_t>());
   envelope.mutable_payload()->set_type_url("type.googleapis.com/" + type);
   envelope.mutable_payload()->set_value(pqxx::binarystring(row["payload"]).str());
   return envelope.SerializeAsString();
@@ -86,15 +91,17 @@ StatusOr<std::size_t> OutboxRelay::PublishBatch() {
 
   const pg::TxOptions tx_options{.deadline = Clock::now() + kStepDeadline};
   return pg::InTransaction(pool_, tx_options, [&](pqxx::work& tx) -> StatusOr<std::size_t> {
-    if (!tx.exec_params1(std::string(kTryLock), options_.source)[0].as<bool>())
+    if (!tx.exec_params1(std::string(kTryLock), options_.source)["locked"].as<bool>()) {
       return std::size_t{0};
+    }
     const pqxx::result rows = tx.exec_params(std::string(kSelectUnpublished), options_.source,
                                              static_cast<long long>(options_.batch_size));
     if (rows.empty()) return std::size_t{0};
 
     std::vector<std::vector<std::string>> commands;
     commands.reserve(rows.size());
-    std::string ids = "{";
+    std::vector<std::string> ids;
+    ids.reserve(rows.size());
     for (const pqxx::row& row : rows) {
       std::vector<std::string> command{"XADD", stream_};
       if (options_.max_stream_length > 0) {
@@ -104,10 +111,8 @@ StatusOr<std::size_t> OutboxRelay::PublishBatch() {
                      {"*", std::string(kEventIdField), options_.source + ":" + row["id"].c_str(),
                       std::string(kEnvelopeField), EnvelopeFrom(options_.source, row)});
       commands.push_back(std::move(command));
-      if (ids.size() > 1) ids += ',';
-      ids += row["id"].c_str();
+      ids.emplace_back(row["id"].c_str());
     }
-    ids += '}';
 
     MARKET_ASSIGN_OR_RETURN(auto replies, redis_.Pipeline(commands));
     for (const redis::Reply& reply : replies) {
@@ -115,7 +120,7 @@ StatusOr<std::size_t> OutboxRelay::PublishBatch() {
         return FailedPreconditionError("redis: " + reply.text);
       }
     }
-    tx.exec_params(std::string(kMarkPublished), ids);
+    tx.exec_params(std::string(kMarkPublished), pg::ToArrayLiteral(ids));
     return rows.size();
   });
 }

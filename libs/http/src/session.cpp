@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 #include <string>
-#include <typeinfo>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -15,7 +13,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/core/demangle.hpp>
 
 #include "market/common/log.hpp"
 #include "responses.hpp"
@@ -45,16 +42,6 @@ bool IsDisconnect(beast::error_code ec) {
 
 bool IsHttpSyntaxError(beast::error_code ec) {
   return &ec.category() == &beast::error_code(bhttp::error::bad_method).category();
-}
-
-std::string CurrentExceptionType() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return boost::core::demangle(typeid(e).name());
-  } catch (...) {
-    return "non-standard exception";
-  }
 }
 
 // The remote IP as text; an IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4
@@ -217,7 +204,7 @@ void Session::HandleRequest() {
   } catch (...) {
     // Handler exceptions never reach Asio: they are a bug in the handler, answered with a bare
     // 500. Only the type is logged: an exception's text may carry SQL or a secret.
-    log::Error("http handler threw", {{"exception", CurrentExceptionType().c_str()}});
+    log::Error("http handler threw", {{"exception", log::CurrentExceptionType()}});
     pending->Answer(InternalErrorResponse());
   }
   pending.reset();  // a handler that kept no copy and gave no answer gets its 500 now
@@ -273,7 +260,7 @@ void Session::Refuse(ProtocolFailure failure) {
     response = state_->on_failure ? state_->on_failure(failure, header)
                                   : DefaultFailureResponse(failure, header);
   } catch (...) {
-    log::Error("http failure responder threw", {{"exception", CurrentExceptionType().c_str()}});
+    log::Error("http failure responder threw", {{"exception", log::CurrentExceptionType()}});
     response = DefaultFailureResponse(failure, header);
   }
   response.version(11);

@@ -3,28 +3,17 @@
 #include <cctype>
 #include <limits>
 
+#include "market/common/text.hpp"
+
 namespace market::money {
 namespace {
-
-// User input echoed in an error is cut short so a hostile value cannot bloat the reply.
-std::string Quoted(std::string_view text, std::size_t limit) {
-  std::string quoted = "\"";
-  if (text.size() > limit) {
-    quoted += text.substr(0, limit);
-    quoted += "...";
-  } else {
-    quoted += text;
-  }
-  quoted += '"';
-  return quoted;
-}
 
 StatusOr<Currency> LookupCurrency(std::string_view code) {
   if (code.empty()) return InvalidArgumentError("currency: is required");
   if (auto currency = FindCurrency(code)) return *currency;
   std::string upper(code);
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::string message = "currency: unknown ISO 4217 code " + Quoted(code, 16);
+  std::string message = "currency: unknown ISO 4217 code " + text::Quoted(code, 16);
   if (FindCurrency(upper)) message += " (codes are upper case)";
   return InvalidArgumentError(std::move(message));
 }
@@ -58,7 +47,7 @@ StatusOr<Money> Money::FromProto(const market::common::v1::Money& proto,
 
 StatusOr<Money> Money::Parse(std::string_view decimal, std::string_view currency) {
   MARKET_ASSIGN_OR_RETURN(const Currency found, LookupCurrency(currency));
-  const std::string got = ", got " + Quoted(decimal, 32);
+  const std::string got = ", got " + text::Quoted(decimal, 32);
   const auto syntax_error = [&] {
     return InvalidArgumentError("amount: must be a decimal number such as \"12.34\"" + got);
   };

@@ -24,10 +24,10 @@ constexpr char kAdminConnectTimeoutSeconds[] = "5";
 constexpr std::string_view kLock = "SELECT pg_advisory_xact_lock(7160243100582641297)";
 constexpr std::string_view kSelectRole = "SELECT rolsuper FROM pg_roles WHERE rolname = $1";
 constexpr std::string_view kSelectSchemaOwner =
-    "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1";
+    "SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1";
 constexpr std::string_view kSelectPublicSchema =
     "SELECT 1 FROM pg_namespace WHERE nspname = 'public'";
-constexpr std::string_view kSelectDatabase = "SELECT current_database()";
+constexpr std::string_view kSelectDatabase = "SELECT current_database() AS database_name";
 constexpr std::string_view kRoleAttributes =
     " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT";
 
@@ -67,7 +67,7 @@ Status Bootstrap(pqxx::connection& connection, const ServiceDatabase& database,
   work.exec(std::string(kLock));
 
   const pqxx::result existing_role = work.exec_params(std::string(kSelectRole), database.role);
-  if (!existing_role.empty() && existing_role[0][0].as<bool>()) {
+  if (!existing_role.empty() && existing_role[0]["rolsuper"].as<bool>()) {
     return FailedPreconditionError("role: " + database.role +
                                    " is a superuser; refusing to turn it into a service role");
   }
@@ -81,12 +81,13 @@ Status Bootstrap(pqxx::connection& connection, const ServiceDatabase& database,
   const pqxx::result owner = work.exec_params(std::string(kSelectSchemaOwner), database.schema);
   if (owner.empty()) {
     work.exec("CREATE SCHEMA " + schema + " AUTHORIZATION " + role);
-  } else if (owner[0][0].as<std::string>() != database.role) {
+  } else if (owner[0]["owner"].as<std::string>() != database.role) {
     return FailedPreconditionError("schema: " + database.schema +
                                    " belongs to another role; refusing to take it over");
   }
 
-  const std::string database_name = work.exec1(std::string(kSelectDatabase))[0].as<std::string>();
+  const std::string database_name =
+      work.exec1(std::string(kSelectDatabase))["database_name"].as<std::string>();
   work.exec("GRANT CONNECT ON DATABASE " + work.quote_name(database_name) + " TO " + role);
   work.exec("ALTER ROLE " + role + " SET search_path = " + schema);
   // PostgreSQL 15 already withholds CREATE on public from PUBLIC; older clusters, or one an

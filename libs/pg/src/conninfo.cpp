@@ -52,6 +52,12 @@ StatusOr<std::string> OverrideConninfo(std::string_view dsn, const ConninfoOverr
   return out;
 }
 
+std::string MakeConninfo(const ConninfoOptions& options) {
+  std::string out;
+  for (const auto& [keyword, value] : options) AppendOption(out, keyword, value);
+  return out;
+}
+
 std::string ConninfoValue(std::string_view dsn, std::string_view keyword) {
   ParsedConninfo parsed = Parse(dsn);
   if (!parsed) return "";

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 using market::pg::ConninfoValue;
+using market::pg::MakeConninfo;
 using market::pg::OverrideConninfo;
 
 TEST_CASE("a URI DSN keeps its settings and takes the overrides", "[pg]") {
@@ -40,4 +41,22 @@ TEST_CASE("a malformed DSN is rejected without repeating it", "[pg]") {
 
   CHECK_FALSE(OverrideConninfo("nosuchoption=1", {}).ok());
   CHECK(ConninfoValue("host=db password='unterminated", "host").empty());
+}
+
+TEST_CASE("a connection string made from options quotes every value", "[pg]") {
+  const std::string password = R"(it's a \ "pass" word)";
+  const std::string dsn = MakeConninfo({{"host", "db.example"},
+                                        {"port", "5432"},
+                                        {"dbname", "my market"},
+                                        {"password", password},
+                                        {"application_name", ""}});
+  CHECK(dsn ==
+        R"(host='db.example' port='5432' dbname='my market' password='it\'s a \\ "pass" word' )"
+        R"(application_name='')");
+  CHECK(ConninfoValue(dsn, "host") == "db.example");
+  CHECK(ConninfoValue(dsn, "port") == "5432");
+  CHECK(ConninfoValue(dsn, "dbname") == "my market");
+  CHECK(ConninfoValue(dsn, "password") == password);
+  CHECK(OverrideConninfo(dsn, {}).ok());
+  CHECK(MakeConninfo({}).empty());
 }

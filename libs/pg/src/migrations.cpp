@@ -21,7 +21,8 @@ namespace {
 constexpr std::string_view kSelectSchema = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
 constexpr std::string_view kLock = "SELECT pg_advisory_lock($1::bigint)";
 constexpr std::string_view kUnlock = "SELECT pg_advisory_unlock($1::bigint)";
-constexpr std::string_view kChecksum = "SELECT encode(sha256(convert_to($1::text, 'UTF8')), 'hex')";
+constexpr std::string_view kChecksum =
+    "SELECT encode(sha256(convert_to($1::text, 'UTF8')), 'hex') AS checksum";
 
 std::string LedgerTable(std::string_view schema) {
   return QuoteIdentifier(schema) + ".schema_migrations";
@@ -142,8 +143,8 @@ class Migrator {
     AppliedMap applied;
     pqxx::nontransaction query(*connection_);
     for (const auto& row : query.exec(SelectAppliedSql(table_))) {
-      applied[{row[0].as<std::string>(), row[1].as<int>()}] = {row[2].as<std::string>(),
-                                                               row[3].as<std::string>()};
+      applied[{row["component"].as<std::string>(), row["version"].as<int>()}] = {
+          row["name"].as<std::string>(), row["checksum"].as<std::string>()};
     }
     return applied;
   }
@@ -151,8 +152,8 @@ class Migrator {
   void ComputeChecksums(std::vector<Step>& plan) {
     pqxx::nontransaction query(*connection_);
     for (Step& step : plan) {
-      step.checksum =
-          query.exec_params1(std::string(kChecksum), step.migration->sql)[0].as<std::string>();
+      step.checksum = query.exec_params1(std::string(kChecksum), step.migration->sql)["checksum"]
+                          .as<std::string>();
     }
   }
 

@@ -4,7 +4,6 @@
 #include <random>
 #include <string>
 #include <thread>
-#include <typeinfo>
 
 #include "market/common/log.hpp"
 #include "market/pg/errors.hpp"
@@ -58,7 +57,7 @@ std::string SetupSql(const TxOptions& options, Clock::time_point now) {
 void LogUnexpected(const std::exception& error, const Status& status) {
   if (status.code() == StatusCode::kInternal) {
     log::Error("database transaction failed",
-               {{"sqlstate", SqlState(error)}, {"exception", typeid(error).name()}});
+               {{"sqlstate", SqlState(error)}, {"exception", log::ExceptionType(error)}});
   } else if (ShouldDiscardConnection(error)) {
     log::Warn("database connection lost", {{"code", CodeName(status.code())}});
   }

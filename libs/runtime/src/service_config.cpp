@@ -1,7 +1,11 @@
 #include "market/runtime/service_config.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
+
+#include "market/common/text.hpp"
+#include "market/pg/conninfo.hpp"
 
 namespace market::runtime {
 namespace {
@@ -14,24 +18,10 @@ constexpr std::uint16_t kLocalPostgresPort = 15432;
 constexpr std::uint16_t kLocalRedisPort = 16379;
 constexpr std::string_view kLocalTokenSecret = "market-local-development-token-secret-0123456789";
 
-std::string QuoteConninfoValue(std::string_view value) {
-  // libpq conninfo: single-quote the value and escape backslashes and quotes inside it.
-  std::string quoted = "'";
-  for (char c : value) {
-    if (c == '\\' || c == '\'') quoted += '\\';
-    quoted += c;
-  }
-  quoted += '\'';
-  return quoted;
-}
-
-StatusOr<log::Level> ParseLogLevel(std::string_view text) {
-  if (text == "debug") return log::Level::kDebug;
-  if (text == "info") return log::Level::kInfo;
-  if (text == "warn") return log::Level::kWarn;
-  if (text == "error") return log::Level::kError;
-  return InvalidArgumentError("MARKET_LOG_LEVEL: must be one of debug, info, warn, error, got \"" +
-                              std::string(text) + "\"");
+StatusOr<log::Level> ParseLogLevel(std::string_view name) {
+  if (const std::optional<log::Level> level = log::LevelFromName(name)) return *level;
+  return InvalidArgumentError("MARKET_LOG_LEVEL: must be one of debug, info, warn, error, got " +
+                              text::Quoted(name, 32));
 }
 
 }  // namespace
@@ -74,11 +64,12 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   config.pg.max_connections = static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
   config.pg.acquire_timeout = env.Millis("MARKET_PG_ACQUIRE_TIMEOUT_MS", milliseconds(2000),
                                          milliseconds(1), milliseconds(60000));
-  config.pg.dsn = "host=" + QuoteConninfoValue(pg_host) + " port=" + std::to_string(pg_port) +
-                  " dbname=" + QuoteConninfoValue(pg_database) +
-                  " user=" + QuoteConninfoValue(pg_user) +
-                  " password=" + QuoteConninfoValue(pg_password) +
-                  " application_name=" + QuoteConninfoValue("market-" + config.name);
+  config.pg.dsn = pg::MakeConninfo({{"host", pg_host},
+                                    {"port", std::to_string(pg_port)},
+                                    {"dbname", pg_database},
+                                    {"user", pg_user},
+                                    {"password", pg_password},
+                                    {"application_name", "market-" + config.name}});
 
   config.redis.host = env.String("MARKET_REDIS_HOST", "127.0.0.1");
   config.redis.port = env.Port("MARKET_REDIS_PORT", kLocalRedisPort);

@@ -8,22 +8,13 @@
 #include "market/common/log.hpp"
 #include "market/common/metrics.hpp"
 #include "market/events/outbox.hpp"
+#include "market/http/plain_response.hpp"
 #include "market/http/signals.hpp"
 
 namespace market::runtime {
 namespace {
 
 namespace beast_http = boost::beast::http;
-
-http::Response PlainResponse(const http::Request& request, beast_http::status status,
-                             std::string body, std::string_view content_type) {
-  http::Response response(status, request.version());
-  response.set(beast_http::field::content_type, content_type);
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
-}
 
 }  // namespace
 
@@ -87,23 +78,21 @@ void ServiceHost::Shutdown() {
 }
 
 void ServiceHost::RegisterHttpRoutes() {
-  server_->AddHttpRoute("GET", "/healthz", [](const http::Request& request) {
-    return PlainResponse(request, beast_http::status::ok, "ok\n", "text/plain");
+  server_->AddHttpRoute("GET", "/healthz", [](const http::Request&) {
+    return http::PlainResponse(beast_http::status::ok, "ok\n");
   });
-  server_->AddHttpRoute("GET", "/readyz", [this](const http::Request& request) {
-    if (draining_) {
-      return PlainResponse(request, beast_http::status::service_unavailable, "draining\n",
-                           "text/plain");
-    }
+  server_->AddHttpRoute("GET", "/readyz", [this](const http::Request&) {
+    if (draining_)
+      return http::PlainResponse(beast_http::status::service_unavailable, "draining\n");
     if (!pg_->Ping().ok()) {
-      return PlainResponse(request, beast_http::status::service_unavailable,
-                           "database unreachable\n", "text/plain");
+      return http::PlainResponse(beast_http::status::service_unavailable, "database unreachable\n");
     }
-    return PlainResponse(request, beast_http::status::ok, "ready\n", "text/plain");
+    return http::PlainResponse(beast_http::status::ok, "ready\n");
   });
-  server_->AddHttpRoute("GET", "/metrics", [](const http::Request& request) {
-    return PlainResponse(request, beast_http::status::ok, metrics::DefaultRegistry().RenderText(),
-                         "text/plain; version=0.0.4");
+  server_->AddHttpRoute("GET", "/metrics", [](const http::Request&) {
+    // The Prometheus text exposition format names its version in the content type.
+    return http::PlainResponse(beast_http::status::ok, metrics::DefaultRegistry().RenderText(),
+                               "text/plain; version=0.0.4");
   });
 }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -92,7 +93,16 @@ class RequestIdScope {
 
 // The id of the innermost RequestIdScope on this thread, or "" outside any.
 std::string CurrentRequestId();
-// 32 lower-case hex characters from the operating system's CSPRNG.
+// A fresh request id: 32 lower-case hex characters. Unique, not secret (it is echoed to clients
+// and written to logs), so it comes from a per-thread generator that the operating system
+// seeds, and costs no system call per request.
 std::string NewRequestId();
+
+// The demangled type of an exception, for a log line such as
+//   catch (...) { log::Error("handler threw", {{"exception", log::CurrentExceptionType()}}); }
+// Only the type is logged: an exception's text may carry SQL or a secret.
+std::string ExceptionType(const std::exception& error);
+// The type of the exception being handled; call only inside a catch block.
+std::string CurrentExceptionType();
 
 }  // namespace market::log

@@ -1,5 +1,10 @@
 // Connection strings: libpq accepts "host=... user=..." or "postgresql://user@host/db" forms.
 //
+// MakeConninfo writes one from its options, each value quoted, so that a password with spaces,
+// quotes or backslashes reaches libpq intact:
+//
+//   std::string dsn = market::pg::MakeConninfo({{"host", host}, {"password", password}});
+//
 // OverrideConninfo parses either form and writes it back as keyword/value pairs with some options
 // replaced, so code can add a connect timeout or swap credentials without caring how the operator
 // wrote the DSN:
@@ -19,7 +24,13 @@
 
 namespace market::pg {
 
-using ConninfoOverrides = std::vector<std::pair<std::string, std::string>>;
+// Keyword/value pairs, in the order they are written.
+using ConninfoOptions = std::vector<std::pair<std::string, std::string>>;
+using ConninfoOverrides = ConninfoOptions;
+
+// "keyword='value' ..." with every value in single quotes and its quotes and backslashes
+// escaped, as libpq's keyword/value syntax requires.
+std::string MakeConninfo(const ConninfoOptions& options);
 
 // `dsn` with every option in `overrides` set to the given value (added when absent), as a
 // keyword/value string. invalid_argument when `dsn` is not a valid libpq connection string.

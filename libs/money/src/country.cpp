@@ -1,12 +1,13 @@
-#include "countries.hpp"
+#include "market/money/country.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace market::gateway {
+namespace market::money {
 namespace {
 
-// ISO 3166-1 alpha-2: the 249 officially assigned codes, sorted for binary search.
+// ISO 3166-1 alpha-2: the 249 officially assigned codes, sorted for binary search. (The same
+// set as Debian's iso-codes and the tz database's iso3166.tab.)
 constexpr std::array<std::string_view, 249> kCountryCodes{
     "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
     "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
@@ -32,4 +33,6 @@ bool IsCountryCode(std::string_view code) {
   return std::binary_search(kCountryCodes.begin(), kCountryCodes.end(), code);
 }
 
-}  // namespace market::gateway
+std::span<const std::string_view> AllCountryCodes() { return kCountryCodes; }
+
+}  // namespace market::money
