@@ -4,7 +4,6 @@
 
 #include "market/common/base64url.hpp"
 #include "market/connect/codec.hpp"
-#include "protocol.hpp"
 
 namespace market::connect {
 namespace {
@@ -13,8 +12,8 @@ boost::json::array DetailsJson(const std::vector<ErrorDetail>& details) {
   boost::json::array array;
   array.reserve(details.size());
   for (const ErrorDetail& detail : details) {
-    array.push_back(boost::json::object{{"type", detail.type},
-                                        {"value", Base64Encode(detail.value)}});
+    array.push_back(
+        boost::json::object{{"type", detail.type}, {"value", Base64Encode(detail.value)}});
   }
   return array;
 }
