@@ -107,7 +107,7 @@ mkdir -p "$work/gen"
 # Every proto, so that whatever the checked files import is there too.
 mapfile -t protos < <(cd "$proto_dir" && find . -name '*.proto' | sed 's|^\./||' | sort)
 protoc --plugin=protoc-gen-es="$client_dir/node_modules/.bin/protoc-gen-es" --es_out="$work/gen" \
-  --es_opt=target=js -I "$proto_dir" "${protos[@]}"
+  --es_opt=target=js,import_extension=js -I "$proto_dir" "${protos[@]}"
 ln -s "$client_dir/node_modules" "$work/node_modules"
 targets=()
 for svc in "${services[@]}"; do targets+=("$svc=127.0.0.1:${port[$svc]}"); done
