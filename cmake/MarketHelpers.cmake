@@ -12,7 +12,9 @@
 # Fixed test ports sit below Linux's ephemeral range (32768-60999), so that no outgoing
 # connection of a test can hold one of them when a server needs to listen there.
 set(MARKET_TEST_PG_PORT 25432 CACHE STRING "Port of the private PostgreSQL the tests start")
-set(MARKET_TEST_REDIS_PORT 26379 CACHE STRING "Port of the private Redis the tests start")
+set(MARKET_TEST_REDIS_PORT 26379 CACHE STRING "Port of the private events Redis the tests start")
+set(MARKET_TEST_REDIS_CACHE_PORT 26380 CACHE STRING
+    "Port of the private cache Redis the tests start")
 set(MARKET_TEST_STATE_DIR "${CMAKE_BINARY_DIR}/test-infra" CACHE PATH "Data of the test servers")
 
 function(market_library)
@@ -30,6 +32,7 @@ set(MARKET_TEST_ENVIRONMENT
     "MARKET_TEST_PG_ADMIN_DSN=postgresql://postgres@127.0.0.1:${MARKET_TEST_PG_PORT}/postgres"
     "MARKET_TEST_PG_PORT=${MARKET_TEST_PG_PORT}"
     "MARKET_TEST_REDIS_PORT=${MARKET_TEST_REDIS_PORT}"
+    "MARKET_TEST_REDIS_CACHE_PORT=${MARKET_TEST_REDIS_CACHE_PORT}"
     "MARKET_TEST_INFRA=${CMAKE_SOURCE_DIR}/deploy/local/infra.sh"
     "MARKET_TEST_STATE_DIR=${MARKET_TEST_STATE_DIR}"
     "MARKET_SOURCE_DIR=${CMAKE_SOURCE_DIR}"

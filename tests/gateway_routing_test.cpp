@@ -76,7 +76,7 @@ void CheckRetryInformation(const http::Response& limited, std::chrono::milliseco
 
 void ClearRateBuckets() {
   redis::Options options;
-  options.port = testing::RedisPort();
+  options.port = testing::RedisPort(testing::RedisRole::kCache);
   redis::Client redis(options);
   (void)redis.Command({"DEL", "market:gateway:rate:address:127.0.0.1"});
 }
@@ -133,9 +133,12 @@ TEST_CASE("a service that goes away is unavailable at once and served again on i
   auto listings = std::make_unique<testing::StartedService>(StartListings());
   const std::uint16_t listings_port = listings->port();
   const testing::TestDatabase database = listings->database();
+  // Limits out of the way: the caller below spins on quick 503s while listings is down.
   auto gateway = testing::StartGateway({{"MARKET_UPSTREAM_LISTINGS", listings->address()},
                                         {"MARKET_RATE_ADDRESS_BURST", "100000"},
-                                        {"MARKET_RATE_ADDRESS_PER_SECOND", "100000"}});
+                                        {"MARKET_RATE_ADDRESS_PER_SECOND", "100000"},
+                                        {"MARKET_RATE_ACCOUNT_BURST", "100000"},
+                                        {"MARKET_RATE_ACCOUNT_PER_SECOND", "100000"}});
   const std::string get_body = R"({"freelancerId":")" + std::string(kFreelancerId) + R"("})";
   const std::map<std::string, std::string> auth{{"Authorization", FreelancerToken()}};
   REQUIRE(PostJson(gateway.port(), kUpsertProfile, kProfile, auth).result_int() == 200);
@@ -204,13 +207,13 @@ TEST_CASE("an account's own budget is enforced across addresses' budgets",
   ClearRateBuckets();
 }
 
-TEST_CASE("the gateway keeps serving accounts and limits while Redis is down",
+TEST_CASE("the gateway keeps serving accounts and limits while its cache Redis is down",
           "[gateway][redis-down]") {
   auto gateway = testing::StartGateway();
-  testing::StopRedis();
+  testing::StopRedis(testing::RedisRole::kCache);
   const auto health = PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}");
   const auto me = PostJson(gateway.port(), kMe, "{}");
-  testing::StartRedis();
+  testing::StartRedis(testing::RedisRole::kCache);
   CHECK(health.result_int() == 200);
   CHECK(me.result_int() == 401);
   CHECK(Code(me) == "unauthenticated");

@@ -28,9 +28,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Its own name, so its schema, role and event stream are nobody else's.
-constexpr runtime::ServiceIdentity kHostCheck{
-    .name = "hostcheck", .full_service_name = "market.hostcheck.v1.HostCheck", .default_port = 0};
+// A name of its own in every run, so its schema, role and event stream are nobody else's: event
+// ids are unique per source, and a stream shared with an earlier run would carry its ids too.
+const runtime::ServiceIdentity& HostCheck() {
+  static const std::string name = "hostcheck_" + std::to_string(std::random_device{}() % 1000000);
+  static const runtime::ServiceIdentity identity{
+      .name = name, .full_service_name = "market.hostcheck.v1.HostCheck", .default_port = 0};
+  return identity;
+}
 
 pg::MigrationSet NoMigrations() { return {.component = "hostcheck", .migrations = {}}; }
 
@@ -92,7 +97,7 @@ class RecordingService final : public runtime::Service {
       return PeriodicTask::Outcome::kIdle;
     });
     // No consumer_name: the host fills in its instance name.
-    parts.background.AddConsumer({.stream = events::StreamName(kHostCheck.name),
+    parts.background.AddConsumer({.stream = events::StreamName(HostCheck().name),
                                   .group = "hostcheck-" + aggregate_id_,
                                   .consumer_name = {},
                                   .block = 100ms},
@@ -117,7 +122,7 @@ TEST_CASE("the host configures, starts, serves and stops the service it owns", "
   auto journal = std::make_shared<Journal>();
   const std::string aggregate = RandomId();
   {
-    auto started = testing::StartService(kHostCheck, NoMigrations(),
+    auto started = testing::StartService(HostCheck(), NoMigrations(),
                                          std::make_unique<RecordingService>(journal, aggregate),
                                          {{"MARKET_HOSTCHECK_GREETING", "bonjour"}});
     CHECK(journal->greeting == "bonjour");
@@ -131,7 +136,7 @@ TEST_CASE("the host configures, starts, serves and stops the service it owns", "
     const Status enqueued = pg::InTransaction(*journal->pool, {}, [&](pqxx::work& tx) {
       google::protobuf::StringValue payload;
       payload.set_value("ping");
-      return events::Enqueue(tx, kHostCheck.name, aggregate, payload);
+      return events::Enqueue(tx, HostCheck().name, aggregate, payload);
     });
     REQUIRE(enqueued.ok());
     CHECK(Eventually([&] { return journal->events_seen == 1; }));
@@ -148,7 +153,7 @@ TEST_CASE("the host configures, starts, serves and stops the service it owns", "
 
 TEST_CASE("a service that cannot start leaves nothing serving", "[host]") {
   auto journal = std::make_shared<Journal>();
-  CHECK_THROWS_WITH(testing::StartService(kHostCheck, NoMigrations(),
+  CHECK_THROWS_WITH(testing::StartService(HostCheck(), NoMigrations(),
                                           std::make_unique<RecordingService>(journal, RandomId(),
                                                                              /*fail_start=*/true)),
                     Catch::Contains("hostcheck: refusing to start"));
@@ -162,7 +167,7 @@ TEST_CASE("a host's metrics collector goes with the host", "[host]") {
                                        "PostgreSQL pool connections by state", {{"state", "max"}});
   {
     auto started =
-        testing::StartService(kHostCheck, NoMigrations(), std::make_unique<runtime::BareService>(),
+        testing::StartService(HostCheck(), NoMigrations(), std::make_unique<runtime::BareService>(),
                               {{"MARKET_PG_POOL_SIZE", "7"}});
     registry.RenderText();
     CHECK(in_use_max.Value() == 7);
@@ -192,19 +197,25 @@ bool Serving(const testing::StartedService& service) {
   return reply->status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
-TEST_CASE("health follows the background check; Redis down is reported, not fatal", "[host]") {
+TEST_CASE("health follows the background check; either Redis down is reported, not fatal",
+          "[host]") {
   auto started =
-      testing::StartService(kHostCheck, NoMigrations(), std::make_unique<runtime::BareService>(),
+      testing::StartService(HostCheck(), NoMigrations(), std::make_unique<runtime::BareService>(),
                             {{"MARKET_READINESS_INTERVAL_MS", "50"}});
   CHECK(Serving(started));
   CHECK(DependencyUp("postgres") == 1);
-  CHECK(Eventually([] { return DependencyUp("redis") == 1; }));
+  CHECK(Eventually([] { return DependencyUp("redis_events") == 1; }));
+  CHECK(Eventually([] { return DependencyUp("redis_cache") == 1; }));
 
-  testing::StopRedis();
-  CHECK(Eventually([] { return DependencyUp("redis") == 0; }));
-  CHECK(Serving(started));
-  testing::StartRedis();
-  CHECK(Eventually([] { return DependencyUp("redis") == 1; }));
+  for (const auto role : {testing::RedisRole::kEvents, testing::RedisRole::kCache}) {
+    const std::string dependency =
+        role == testing::RedisRole::kEvents ? "redis_events" : "redis_cache";
+    testing::StopRedis(role);
+    CHECK(Eventually([&] { return DependencyUp(dependency) == 0; }));
+    CHECK(Serving(started));
+    testing::StartRedis(role);
+    CHECK(Eventually([&] { return DependencyUp(dependency) == 1; }));
+  }
 }
 
 }  // namespace

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Starts and stops a private PostgreSQL 15 cluster and Redis 7 under a state directory, on
-# loopback ports of their own: no system services are used or touched.
+# Starts and stops a private PostgreSQL 15 cluster and two Redis 7 servers under a state
+# directory, on loopback ports of their own: no system services are used or touched.
 #
-#   infra.sh start    STATE_DIR PG_PORT REDIS_PORT
+#   infra.sh start    STATE_DIR PG_PORT REDIS_EVENTS_PORT [REDIS_CACHE_PORT]
 #   infra.sh stop     STATE_DIR
-#   infra.sh redis-stop|redis-start|redis-restart STATE_DIR REDIS_PORT
+#   infra.sh redis-stop STATE_DIR [ROLE]
+#   infra.sh redis-start|redis-restart STATE_DIR PORT [ROLE]
+#
+# The two Redis roles (ROLE: events, the default, or cache):
+#   events  Streams: append-only file, fsync on every write, so no acknowledged event is lost;
+#           never evicts.
+#   cache   cache entries, rate limits, login throttle: nothing on disk, memory-bounded
+#           (MARKET_REDIS_CACHE_MAXMEMORY, default 256mb) with noeviction: a full cache refuses
+#           writes (its users then behave as without Redis) rather than evict a live rate-limit
+#           or throttle key. Every key written there carries an expiry.
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user. Local
 # superuser access over loopback is trusted (this is a private development cluster); every
@@ -83,51 +92,79 @@ stop_pg() {
   fi
 }
 
-start_redis() {
-  local port=$1
-  mkdir -p "$state_dir/redis"
-  if [ -f "$state_dir/redis.pid" ] && kill -0 "$(cat "$state_dir/redis.pid")" 2>/dev/null; then
+redis_paths() {  # redis_paths ROLE: sets redis_dir and redis_pid for a role
+  case "$1" in
+    events)
+      redis_dir="$state_dir/redis"
+      redis_pid="$state_dir/redis.pid"
+      ;;
+    cache)
+      redis_dir="$state_dir/redis-cache"
+      redis_pid="$state_dir/redis-cache.pid"
+      ;;
+    *)
+      echo "infra: unknown redis role $1 (events or cache)" >&2
+      exit 2
+      ;;
+  esac
+}
+
+start_redis() {  # start_redis PORT ROLE
+  local port=$1 role=${2:-events} redis_dir redis_pid
+  redis_paths "$role"
+  mkdir -p "$redis_dir"
+  if [ -f "$redis_pid" ] && kill -0 "$(cat "$redis_pid")" 2>/dev/null; then
     return
   fi
-  # Append-only file with fsync on every write: events in Streams survive a Redis restart.
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$state_dir/redis" --daemonize yes \
-    --pidfile "$state_dir/redis.pid" --logfile "$state_dir/redis/redis.log" \
-    --appendonly yes --appendfsync always --save '' >/dev/null
+  local persistence
+  if [ "$role" = events ]; then
+    # Append-only file with fsync on every write: events in Streams survive a Redis restart.
+    persistence=(--appendonly yes --appendfsync always --save '' --maxmemory-policy noeviction)
+  else
+    persistence=(--appendonly no --save '' --maxmemory "${MARKET_REDIS_CACHE_MAXMEMORY:-256mb}"
+      --maxmemory-policy noeviction)
+  fi
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$redis_dir" --daemonize yes \
+    --pidfile "$redis_pid" --logfile "$redis_dir/redis.log" "${persistence[@]}" >/dev/null
   # Until its append-only file is loaded Redis answers PING with -LOADING: wait for PONG.
   for _ in $(seq 1 600); do
     [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ] && return
     sleep 0.05
   done
-  echo "infra: redis did not start on port $port" >&2
+  echo "infra: redis ($role) did not start on port $port" >&2
   exit 1
 }
 
-stop_redis() {
-  [ -f "$state_dir/redis.pid" ] || return 0
+stop_redis() {  # stop_redis ROLE
+  local redis_dir redis_pid
+  redis_paths "${1:-events}"
+  [ -f "$redis_pid" ] || return 0
   local pid
-  pid=$(cat "$state_dir/redis.pid")
+  pid=$(cat "$redis_pid")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  rm -f "$state_dir/redis.pid"
+  rm -f "$redis_pid"
 }
 
 case "$cmd" in
   start)
     start_pg "${3:?pg port}"
-    start_redis "${4:?redis port}"
+    start_redis "${4:?redis events port}" events
+    if [ -n "${5:-}" ]; then start_redis "$5" cache; fi
     ;;
   stop)
-    stop_redis
+    stop_redis cache
+    stop_redis events
     stop_pg
     ;;
-  redis-stop) stop_redis ;;
-  redis-start) start_redis "${3:?redis port}" ;;
+  redis-stop) stop_redis "${3:-events}" ;;
+  redis-start) start_redis "${3:?redis port}" "${4:-events}" ;;
   redis-restart)
-    stop_redis
-    start_redis "${3:?redis port}"
+    stop_redis "${4:-events}"
+    start_redis "${3:?redis port}" "${4:-events}"
     ;;
   *)
     echo "infra: unknown command $cmd" >&2

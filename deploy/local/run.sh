@@ -5,13 +5,15 @@
 # SIGTERM) stops everything cleanly.
 #
 # Ports: gateway 8080, listings 8081, bidding 8082, escrow 8083, reputation 8084,
-# PostgreSQL 15432, Redis 16379. Override with MARKET_STACK_* variables below.
+# PostgreSQL 15432, Redis 16379 (events: Streams, durable) and 16380 (cache: rate limits,
+# throttles; nothing on disk). Override with MARKET_STACK_* variables below.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=${MARKET_BUILD_DIR:-$repo/build}
 state_dir=${MARKET_STACK_DIR:-$repo/.local/stack}
 pg_port=${MARKET_STACK_PG_PORT:-15432}
 redis_port=${MARKET_STACK_REDIS_PORT:-16379}
+redis_cache_port=${MARKET_STACK_REDIS_CACHE_PORT:-16380}
 address=${MARKET_STACK_ADDRESS:-127.0.0.1}
 declare -A ports=(
   [gateway]=${MARKET_STACK_GATEWAY_PORT:-8080}
@@ -25,7 +27,7 @@ services=(listings bidding escrow reputation gateway)
 "$repo/deploy/local/build.sh" "$build_dir"
 
 mkdir -p "$state_dir/logs"
-"$repo/deploy/local/infra.sh" start "$state_dir" "$pg_port" "$redis_port"
+"$repo/deploy/local/infra.sh" start "$state_dir" "$pg_port" "$redis_port" "$redis_cache_port"
 admin_dsn="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 if ! psql "$admin_dsn" -Atc "SELECT 1 FROM pg_database WHERE datname = 'market'" | grep -q 1; then
   psql "$admin_dsn" -qc "CREATE DATABASE market"
@@ -62,7 +64,8 @@ for svc in "${services[@]}"; do
     --schema "$svc" --role "market_$svc"
   MARKET_HTTP_ADDRESS=$address MARKET_HTTP_PORT=${ports[$svc]} \
     MARKET_PG_PORT=$pg_port MARKET_PG_PASSWORD=$password \
-    MARKET_REDIS_PORT=$redis_port MARKET_TOKEN_SECRET=$token_secret \
+    MARKET_REDIS_EVENTS_PORT=$redis_port MARKET_REDIS_CACHE_PORT=$redis_cache_port \
+    MARKET_TOKEN_SECRET=$token_secret \
     env "${upstreams[@]}" "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
   pids+=($!)
 done
@@ -80,7 +83,8 @@ for svc in "${services[@]}"; do
     exit 1
   fi
 done
-echo "PostgreSQL 127.0.0.1:$pg_port  Redis 127.0.0.1:$redis_port  (data: $state_dir)"
+echo "PostgreSQL 127.0.0.1:$pg_port  Redis events 127.0.0.1:$redis_port" \
+  " cache 127.0.0.1:$redis_cache_port  (data: $state_dir)"
 echo "Ready. Try: curl -s -H 'Content-Type: application/json' -d '{}' http://$address:${ports[gateway]}/grpc.health.v1.Health/Check"
 echo "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true

@@ -39,9 +39,8 @@ Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
     : config_(std::move(config)),
       verifier_(parts.tokens),
       signer_(parts.config.token_secret),
-      login_throttle_(parts.redis, config_.login_throttle),
-      per_account_(parts.redis, config_.per_account),
-      per_address_(parts.redis, config_.per_address),
+      login_throttle_(parts.cache, config_.login_throttle),
+      rate_limiter_(parts.cache),
       identity_(parts.pg, signer_, login_throttle_, config_.token_lifetime),
       proxy_(upstream_client_, config_.upstreams),
       cors_(config_.cors_origins) {}
@@ -65,18 +64,18 @@ std::optional<http::Response> Gateway::Admit(const http::Request& request,
   if (auto preflight = cors_.Preflight(request)) return preflight;
   if (!IsRateLimited(request.target())) return std::nullopt;
 
-  if (Status allowed = per_address_.Take("address:" + info.peer); !allowed.ok()) {
-    return TooManyRequests(request, info.request_id, allowed);
-  }
+  // One Redis round trip for both limits: the address's always, the account's when the token
+  // is valid. An invalid token is not the gateway's to refuse: the service answers it, and the
+  // call has already spent the address's budget.
+  std::vector<RateBucket> buckets{{"address:" + info.peer, config_.per_address}};
   const std::string_view authorization = request[beast_http::field::authorization];
   if (!authorization.empty()) {
-    // An invalid token is not the gateway's to refuse: the service answers it, and the call
-    // has already spent the address's budget.
     if (auto caller = auth::Authenticate(verifier_, authorization); caller.ok()) {
-      if (Status allowed = per_account_.Take("account:" + caller->subject); !allowed.ok()) {
-        return TooManyRequests(request, info.request_id, allowed);
-      }
+      buckets.push_back({"account:" + caller->subject, config_.per_account});
     }
+  }
+  if (Status allowed = rate_limiter_.Take(buckets); !allowed.ok()) {
+    return TooManyRequests(request, info.request_id, allowed);
   }
   return std::nullopt;
 }

@@ -46,8 +46,7 @@ class Gateway {
   const auth::TokenVerifier& verifier_;
   auth::TokenSigner signer_;
   LoginThrottle login_throttle_;
-  RateLimiter per_account_;
-  RateLimiter per_address_;
+  RateLimiter rate_limiter_;
   IdentityService identity_;
   http::Client upstream_client_;
   ConnectProxy proxy_;

@@ -5,7 +5,8 @@
 # the standard Connect client for Node.js in both codecs (POST and GET), which also decodes the
 # field violations of a bad registration, and each drains and exits 0 on SIGTERM while under load.
 set -uo pipefail
-: "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}" "${MARKET_TEST_PG_PORT:?}" "${MARKET_TEST_REDIS_PORT:?}"
+: "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}" "${MARKET_TEST_PG_PORT:?}" "${MARKET_TEST_REDIS_PORT:?}" \
+  "${MARKET_TEST_REDIS_CACHE_PORT:?}"
 
 work=$(mktemp -d)
 services=(listings bidding escrow reputation gateway)
@@ -47,7 +48,8 @@ start_service() {
   local svc=$1
   MARKET_HTTP_PORT=${port[$svc]} MARKET_PG_PORT=$MARKET_TEST_PG_PORT \
     MARKET_PG_DATABASE=market_e2e MARKET_PG_PASSWORD="e2e-$svc" \
-    MARKET_REDIS_PORT=$MARKET_TEST_REDIS_PORT MARKET_TOKEN_SECRET=$secret \
+    MARKET_REDIS_EVENTS_PORT=$MARKET_TEST_REDIS_PORT \
+    MARKET_REDIS_CACHE_PORT=$MARKET_TEST_REDIS_CACHE_PORT MARKET_TOKEN_SECRET=$secret \
     MARKET_DRAIN_TIMEOUT_MS=5000 \
     MARKET_UPSTREAM_LISTINGS=127.0.0.1:${port[listings]} MARKET_UPSTREAM_BIDDING=127.0.0.1:${port[bidding]} \
     MARKET_UPSTREAM_ESCROW=127.0.0.1:${port[escrow]} MARKET_UPSTREAM_REPUTATION=127.0.0.1:${port[reputation]} \

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "market/redis/script.hpp"
 #include "market/testing/redis.hpp"
 
 namespace {
@@ -271,4 +272,32 @@ TEST_CASE("concurrent callers share the pool without losing a command", "[redis]
   auto total = client.Command({"GET", counter});
   REQUIRE(total.ok());
   CHECK(total->text == "400");
+}
+
+TEST_CASE("a script runs by its SHA-1, and is loaded again when Redis forgot it", "[redis]") {
+  Client client(TestOptions());
+  const market::redis::Script incr_by("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  const std::string key = UniqueKey("script");
+
+  auto first = incr_by.Run(client, {key}, {"2"});
+  REQUIRE(first.ok());
+  CHECK(first->integer == 2);
+  auto loaded = client.Command({"SCRIPT", "EXISTS", incr_by.sha1()});
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->elements.size() == 1);
+  CHECK(loaded->elements[0].integer == 1);
+
+  // A flushed script cache (a Redis restart does the same) costs one more round trip, not a
+  // failure, and the script still runs once.
+  REQUIRE(client.Command({"SCRIPT", "FLUSH"}).ok());
+  auto again = incr_by.Run(client, {key}, {"3"});
+  REQUIRE(again.ok());
+  CHECK(again->integer == 5);
+
+  // An error raised by the script is the script's answer, not a transport failure.
+  const market::redis::Script failing("return redis.error_reply('ERR bucket broken')");
+  auto error = failing.Run(client, {key}, {});
+  REQUIRE_FALSE(error.ok());
+  CHECK(error.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(error.status().message().find("bucket broken") != std::string::npos);
 }

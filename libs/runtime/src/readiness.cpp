@@ -1,22 +1,33 @@
 #include "readiness.hpp"
 
 #include <chrono>
+#include <string>
 
 #include "market/common/log.hpp"
 
 namespace market::runtime {
+namespace {
+
+// A short timeout: a hung Redis must not keep the other dependencies' state stale.
+bool Answers(redis::Client& redis) {
+  const auto pong = redis.Command({"PING"}, std::chrono::milliseconds(500));
+  return pong.ok() && pong->type != redis::Reply::Type::kError;
+}
+
+// Stores `now` and logs a change, so an outage is one line when it starts and one when it ends.
+void Track(std::atomic<bool>& state, bool now, const std::string& dependency) {
+  if (state.exchange(now) != now) {
+    log::Info(now ? "dependency reachable" : "dependency unreachable",
+              {{"dependency", dependency}});
+  }
+}
+
+}  // namespace
 
 PeriodicTask::Outcome Readiness::Check() {
-  const bool database = pg_.Ping().ok();
-  // A short timeout: a hung Redis must not keep the database's state stale.
-  const auto pong = redis_.Command({"PING"}, std::chrono::milliseconds(500));
-  const bool redis = pong.ok() && pong->type != redis::Reply::Type::kError;
-  if (database != database_reachable_.exchange(database)) {
-    log::Info(database ? "database reachable" : "database unreachable", {});
-  }
-  if (redis != redis_reachable_.exchange(redis)) {
-    log::Info(redis ? "redis reachable" : "redis unreachable", {});
-  }
+  Track(database_reachable_, pg_.Ping().ok(), "postgres");
+  Track(redis_events_reachable_, Answers(events_), "redis_events");
+  Track(redis_cache_reachable_, Answers(cache_), "redis_cache");
   return PeriodicTask::Outcome::kIdle;
 }
 

@@ -1,10 +1,11 @@
 // Readiness: whether this process should get traffic, kept current by a background check
 // instead of probed per call, so health checks and load balancers cost nothing on the hot path.
 //
-// Every `interval` (one second by default) the host's check pings PostgreSQL and Redis; the
-// health RPC and /readyz read the result. Ready means not draining and the database answered the
-// last check. Redis being down does not make a service unready: it serves from PostgreSQL
-// meanwhile (events wait in the outbox), and the state is reported for operators.
+// Every `interval` (one second by default) the host's check pings PostgreSQL and both Redis
+// servers; the health RPC and /readyz read the result. Ready means not draining and the database
+// answered the last check. Redis being down does not make a service unready: it serves from
+// PostgreSQL meanwhile (events wait in the outbox, limits fall back to the process), and the
+// state is reported for operators (market_dependency_up).
 #pragma once
 
 #include <atomic>
@@ -17,7 +18,8 @@ namespace market::runtime {
 
 class Readiness {
  public:
-  Readiness(pg::Pool& pg, redis::Client& redis) : pg_(pg), redis_(redis) {}
+  Readiness(pg::Pool& pg, redis::Client& events, redis::Client& cache)
+      : pg_(pg), events_(events), cache_(cache) {}
 
   // One check of both dependencies; the host runs it as a PeriodicTask step (and once before
   // serving, so the first answers are already true).
@@ -26,15 +28,18 @@ class Readiness {
 
   bool draining() const { return draining_; }
   bool database_reachable() const { return database_reachable_; }
-  bool redis_reachable() const { return redis_reachable_; }
+  bool redis_events_reachable() const { return redis_events_reachable_; }
+  bool redis_cache_reachable() const { return redis_cache_reachable_; }
   bool ready() const { return !draining_ && database_reachable_; }
 
  private:
   pg::Pool& pg_;
-  redis::Client& redis_;
+  redis::Client& events_;
+  redis::Client& cache_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> database_reachable_{false};
-  std::atomic<bool> redis_reachable_{false};
+  std::atomic<bool> redis_events_reachable_{false};
+  std::atomic<bool> redis_cache_reachable_{false};
 };
 
 }  // namespace market::runtime

@@ -17,13 +17,26 @@ using std::chrono::milliseconds;
 // Local-stack defaults. deploy/local/run.sh starts PostgreSQL and Redis on these ports and
 // bootstraps each service's role with the password below; anything else sets the variables.
 constexpr std::uint16_t kLocalPostgresPort = 15432;
-constexpr std::uint16_t kLocalRedisPort = 16379;
+constexpr std::uint16_t kLocalRedisEventsPort = 16379;
+constexpr std::uint16_t kLocalRedisCachePort = 16380;
 constexpr std::string_view kLocalTokenSecret = "market-local-development-token-secret-0123456789";
 
 StatusOr<log::Level> ParseLogLevel(std::string_view name) {
   if (const std::optional<log::Level> level = log::LevelFromName(name)) return *level;
   return InvalidArgumentError("MARKET_LOG_LEVEL: must be one of debug, info, warn, error, got " +
                               text::Quoted(name, 32));
+}
+
+// MARKET_REDIS_<ROLE>_HOST, _PORT, _PASSWORD, _TIMEOUT_MS.
+redis::Options ReadRedis(config::Env& env, std::string_view role, std::uint16_t default_port) {
+  const std::string prefix = "MARKET_REDIS_" + std::string(role) + "_";
+  redis::Options options;
+  options.host = env.String(prefix + "HOST", "127.0.0.1");
+  options.port = env.Port(prefix + "PORT", default_port);
+  options.password = env.Secret(prefix + "PASSWORD", "");
+  options.command_timeout =
+      env.Millis(prefix + "TIMEOUT_MS", milliseconds(500), milliseconds(1), milliseconds(60000));
+  return options;
 }
 
 // Consumer names must be stable across restarts; the host name is, in a pod or on a machine.
@@ -80,11 +93,18 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
                                     {"password", pg_password},
                                     {"application_name", "market-" + config.name}});
 
-  config.redis.host = env.String("MARKET_REDIS_HOST", "127.0.0.1");
-  config.redis.port = env.Port("MARKET_REDIS_PORT", kLocalRedisPort);
-  config.redis.password = env.Secret("MARKET_REDIS_PASSWORD", "");
-  config.redis.command_timeout = env.Millis("MARKET_REDIS_TIMEOUT_MS", milliseconds(500),
-                                            milliseconds(1), milliseconds(60000));
+  // The single-Redis settings would now silently configure nothing: refuse them by name.
+  for (const std::string_view retired : {"MARKET_REDIS_HOST", "MARKET_REDIS_PORT",
+                                         "MARKET_REDIS_PASSWORD", "MARKET_REDIS_TIMEOUT_MS"}) {
+    if (!env.String(retired, "").empty()) {
+      return InvalidArgumentError(std::string(retired) +
+                                  ": retired; set MARKET_REDIS_EVENTS_* (Streams) and "
+                                  "MARKET_REDIS_CACHE_* (cache, rate limits), which may name one "
+                                  "server");
+    }
+  }
+  config.redis_events = ReadRedis(env, "EVENTS", kLocalRedisEventsPort);
+  config.redis_cache = ReadRedis(env, "CACHE", kLocalRedisCachePort);
 
   config.token_secret = env.Secret("MARKET_TOKEN_SECRET", kLocalTokenSecret);
   if (config.token_secret.size() < 32) {

@@ -40,12 +40,13 @@ Status ServiceHost::Start() {
                                        "\": " + migrated.message());
   }
 
-  redis_ = std::make_unique<redis::Client>(config_.redis);
+  redis_events_ = std::make_unique<redis::Client>(config_.redis_events);
+  redis_cache_ = std::make_unique<redis::Client>(config_.redis_cache);
   tokens_ = std::make_unique<auth::TokenVerifier>(config_.token_secret);
-  background_ = std::make_unique<Background>(*pg_, *redis_, config_.instance_name);
-  parts_ =
-      std::make_unique<ServiceParts>(ServiceParts{config_, *pg_, *redis_, *tokens_, *background_});
-  readiness_ = std::make_unique<Readiness>(*pg_, *redis_);
+  background_ = std::make_unique<Background>(*pg_, *redis_events_, config_.instance_name);
+  parts_ = std::make_unique<ServiceParts>(
+      ServiceParts{config_, *pg_, *redis_events_, *redis_cache_, *tokens_, *background_});
+  readiness_ = std::make_unique<Readiness>(*pg_, *redis_events_, *redis_cache_);
   readiness_->Check();
   readiness_check_ = std::make_unique<PeriodicTask>(
       PeriodicTaskOptions{.name = "readiness", .interval = config_.readiness_interval},
@@ -137,8 +138,12 @@ void ServiceHost::RegisterMetrics() {
         .Set(readiness_->database_reachable() ? 1 : 0);
     registry
         .GetGauge("market_dependency_up", "Whether the last background check reached it",
-                  {{"dependency", "redis"}})
-        .Set(readiness_->redis_reachable() ? 1 : 0);
+                  {{"dependency", "redis_events"}})
+        .Set(readiness_->redis_events_reachable() ? 1 : 0);
+    registry
+        .GetGauge("market_dependency_up", "Whether the last background check reached it",
+                  {{"dependency", "redis_cache"}})
+        .Set(readiness_->redis_cache_reachable() ? 1 : 0);
   });
 }
 

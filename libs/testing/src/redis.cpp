@@ -24,11 +24,14 @@ namespace {
 
 constexpr std::chrono::seconds kReadyTimeout{15};
 
+std::string RoleName(RedisRole role) { return role == RedisRole::kCache ? "cache" : "events"; }
+
 // Runs the infra script directly (no shell, so paths need no quoting) and waits for it.
-void RunInfra(const std::string& command, bool with_port) {
+void RunInfra(const std::string& command, RedisRole role, bool with_port) {
   std::vector<std::string> args{internal::RequireEnv("MARKET_TEST_INFRA"), command,
                                 internal::RequireEnv("MARKET_TEST_STATE_DIR")};
-  if (with_port) args.push_back(std::to_string(RedisPort()));
+  if (with_port) args.push_back(std::to_string(RedisPort(role)));
+  args.push_back(RoleName(role));
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -59,8 +62,8 @@ bool Accepts(int port) {
   return connected;
 }
 
-void WaitUntil(bool accepting) {
-  const int port = RedisPort();
+void WaitUntil(RedisRole role, bool accepting) {
+  const int port = RedisPort(role);
   const auto give_up = std::chrono::steady_clock::now() + kReadyTimeout;
   while (Accepts(port) != accepting) {
     if (std::chrono::steady_clock::now() > give_up) {
@@ -73,28 +76,30 @@ void WaitUntil(bool accepting) {
 
 }  // namespace
 
-int RedisPort() {
-  const std::string value = internal::RequireEnv("MARKET_TEST_REDIS_PORT");
+int RedisPort(RedisRole role) {
+  const char* name =
+      role == RedisRole::kCache ? "MARKET_TEST_REDIS_CACHE_PORT" : "MARKET_TEST_REDIS_PORT";
+  const std::string value = internal::RequireEnv(name);
   try {
     return std::stoi(value);
   } catch (const std::exception&) {
-    throw std::runtime_error("MARKET_TEST_REDIS_PORT is not a port number");
+    throw std::runtime_error(std::string(name) + " is not a port number");
   }
 }
 
-void StopRedis() {
-  RunInfra("redis-stop", false);
-  WaitUntil(false);
+void StopRedis(RedisRole role) {
+  RunInfra("redis-stop", role, false);
+  WaitUntil(role, false);
 }
 
-void StartRedis() {
-  RunInfra("redis-start", true);
-  WaitUntil(true);
+void StartRedis(RedisRole role) {
+  RunInfra("redis-start", role, true);
+  WaitUntil(role, true);
 }
 
-void RestartRedis() {
-  RunInfra("redis-restart", true);
-  WaitUntil(true);
+void RestartRedis(RedisRole role) {
+  RunInfra("redis-restart", role, true);
+  WaitUntil(role, true);
 }
 
 }  // namespace market::testing

@@ -12,7 +12,8 @@ namespace {
 std::map<std::string, std::string> EnvFor(const TestDatabase& database,
                                           const EnvOverrides& overrides) {
   std::map<std::string, std::string> values{
-      {"MARKET_REDIS_PORT", std::to_string(RedisPort())},
+      {"MARKET_REDIS_EVENTS_PORT", std::to_string(RedisPort(RedisRole::kEvents))},
+      {"MARKET_REDIS_CACHE_PORT", std::to_string(RedisPort(RedisRole::kCache))},
       {"MARKET_PG_SCHEMA", database.schema},
       {"MARKET_TOKEN_SECRET", std::string(kTestTokenSecret)},
       // Tests stop services often; nobody waits 25 s for a drain.

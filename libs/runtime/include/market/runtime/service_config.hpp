@@ -36,7 +36,11 @@ struct ServiceConfig {
   connect::ServerOptions server;
   pg::PoolOptions pg;
   std::string pg_schema;
-  redis::Options redis;
+  // Two roles, which may be one server: `events` holds Streams (durable: append-only, fsync
+  // always), `cache` holds cache entries, rate limits and the login throttle (ephemeral:
+  // nothing on disk, memory-bounded, every key with an expiry).
+  redis::Options redis_events;
+  redis::Options redis_cache;
   std::string token_secret;
   log::Level log_level = log::Level::kInfo;
   // Whether this process runs the outbox relay for its schema.

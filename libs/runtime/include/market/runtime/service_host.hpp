@@ -63,7 +63,8 @@ class ServiceHost {
   ServiceConfig config_;
   std::vector<const pg::MigrationSet*> migrations_;
   std::unique_ptr<pg::Pool> pg_;
-  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<redis::Client> redis_events_;
+  std::unique_ptr<redis::Client> redis_cache_;
   std::unique_ptr<auth::TokenVerifier> tokens_;
   std::unique_ptr<Background> background_;
   std::unique_ptr<ServiceParts> parts_;

@@ -13,7 +13,10 @@ namespace market::runtime {
 struct ServiceParts {
   const ServiceConfig& config;
   pg::Pool& pg;
-  redis::Client& redis;
+  // Streams: the outbox relay and consumers use it (through `background`).
+  redis::Client& events;
+  // Cache entries, rate limits, throttles: every key with an expiry; losing it loses nothing.
+  redis::Client& cache;
   const auth::TokenVerifier& tokens;
   // Event consumers and timer workers; they start once the server listens.
   Background& background;
