@@ -8,6 +8,7 @@
 #include "market/auth/token.hpp"
 #include "market/http/client.hpp"
 #include "market/testing/redis.hpp"
+#include "market/testing/token_keys.hpp"
 
 namespace market::testing {
 
@@ -22,13 +23,17 @@ runtime::ServiceConfig ConfigFor(const runtime::ServiceIdentity& identity,
   std::map<std::string, std::string> values{
       {"MARKET_REDIS_PORT", std::to_string(RedisPort())},
       {"MARKET_PG_SCHEMA", database.schema},
-      {"MARKET_TOKEN_SECRET", std::string(kTestTokenSecret)},
       {"MARKET_DRAIN_TIMEOUT_MS", "2000"},
   };
+  for (const auto& [name, value] : SharedTestTokenKeys().EnvFor(
+           identity.signs_user_tokens ? "users" : std::string(identity.name))) {
+    values[name] = value;
+  }
   for (const auto& [name, value] : overrides) values[name] = value;
   const bool pinned_port = values.contains("MARKET_HTTP_PORT");
   config::Env env(values);
   auto config = runtime::LoadServiceConfig(identity, env);
+  INFO(config.status().ToString());
   REQUIRE(config.ok());
   if (!pinned_port) config->server.http.port = 0;
   config->pg.dsn = database.dsn;
@@ -94,8 +99,7 @@ http::Response PostJson(std::uint16_t port, std::string_view path, std::string_v
 }
 
 std::string BearerFor(const auth::Principal& principal) {
-  static const auth::TokenSigner signer{std::string(kTestTokenSecret)};
-  return "Bearer " + signer.Issue(principal);
+  return "Bearer " + SharedTestTokenKeys().Issue(principal);
 }
 
 }  // namespace market::testing

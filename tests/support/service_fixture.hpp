@@ -16,9 +16,6 @@
 
 namespace market::testing {
 
-// The token secret every service started here shares, so tests can sign their own tokens.
-inline constexpr std::string_view kTestTokenSecret = "test-token-secret-0123456789abcdef-shared";
-
 using EnvOverrides = std::map<std::string, std::string>;
 
 class StartedService {
@@ -53,7 +50,8 @@ http::Response PostJson(std::uint16_t port, std::string_view path, std::string_v
 // Any request, answered within five seconds (Host and Content-Length are filled in).
 http::Response Send(std::uint16_t port, http::Request request);
 
-// "Bearer <token>" for a principal, signed with kTestTokenSecret.
+// "Bearer <token>" for a principal, signed with the users key of SharedTestTokenKeys(), which
+// every service started here verifies with (each signing with its own key).
 std::string BearerFor(const auth::Principal& principal);
 
 }  // namespace market::testing

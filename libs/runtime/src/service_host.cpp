@@ -41,7 +41,7 @@ Status ServiceHost::Start() {
   }
 
   redis_ = std::make_unique<redis::Client>(config_.redis);
-  tokens_ = std::make_unique<auth::TokenVerifier>(config_.token_secret);
+  tokens_ = std::make_unique<auth::TokenVerifier>(config_.tokens.verify_keys);
   parts_ = std::make_unique<ServiceParts>(ServiceParts{config_, *pg_, *redis_, *tokens_});
 
   auto router = std::make_shared<connect::Router>(tokens_.get());
