@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "gateway_config.hpp"
 #include "market/http/client.hpp"
 #include "support/service_fixture.hpp"
 
@@ -204,6 +205,16 @@ TEST_CASE("changing the password revokes every refresh token of the account",
   CHECK(RefreshStatus(gateway.port(), phone.refresh_token) == 401);
   const Session fresh = Login(gateway.port(), Email("change"), "a brand new secret");
   CHECK(RefreshStatus(gateway.port(), fresh.refresh_token) == 200);
+}
+
+TEST_CASE("the retired MARKET_TOKEN_LIFETIME_S is refused, naming what replaced it",
+          "[gateway][sessions]") {
+  config::Env env(std::map<std::string, std::string>{{"MARKET_TOKEN_LIFETIME_S", "3600"}});
+  const auto config = gateway::LoadGatewayConfig(env);
+  REQUIRE_FALSE(config.ok());
+  CHECK_THAT(config.status().message(),
+             Catch::Contains("MARKET_TOKEN_LIFETIME_S: is retired; access tokens are short-lived "
+                             "now: set MARKET_ACCESS_TOKEN_LIFETIME_S"));
 }
 
 }  // namespace
