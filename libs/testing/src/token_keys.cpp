@@ -27,8 +27,9 @@ TestTokenKeys::TestTokenKeys(std::vector<std::string> services) {
   auto set = std::make_shared<auth::KeySet>();
   services.insert(services.begin(), "users");
   for (const std::string& name : services) {
-    const bool users = name == "users";
-    const std::string kid = users ? "test-users" : "test-service-" + name;
+    // "users" and "users-<anything>" are users keys (several of them stage a rotation).
+    const bool users = name == "users" || name.starts_with("users-");
+    const std::string kid = users ? "test-" + name : "test-service-" + name;
     const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
     const std::filesystem::path private_path = dir_ / (name + ".pem");
     const std::filesystem::path public_path = dir_ / (name + ".pub");

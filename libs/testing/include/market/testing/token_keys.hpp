@@ -25,7 +25,8 @@ namespace market::testing {
 
 class TestTokenKeys {
  public:
-  // The services whose keys are made, besides the users key.
+  // The services whose keys are made, besides the users key ("test-users"). A name "users-<x>"
+  // makes another users key ("test-users-<x>"), for rotation tests.
   explicit TestTokenKeys(std::vector<std::string> services = {"gateway", "listings", "bidding",
                                                               "escrow", "reputation"});
   ~TestTokenKeys();
