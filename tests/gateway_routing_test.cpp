@@ -7,9 +7,9 @@
 #include <random>
 #include <thread>
 
+#include "listings_app.hpp"
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
-#include "listings_service.hpp"
 #include "market/common/base64url.hpp"
 #include "market/connect/error.hpp"
 #include "market/connect/error_details.hpp"
@@ -36,15 +36,8 @@ constexpr std::string_view kFreelancerId = "5a1e9c1e-0000-4000-8000-00000000f001
 
 testing::StartedService StartListings(const testing::EnvOverrides& env = {},
                                       std::optional<testing::TestDatabase> database = {}) {
-  return testing::StartService(
-      listings::kIdentity, migrations::listings(),
-      // The registrar lives in the host, so the service it holds outlives the server.
-      [service = std::make_shared<std::unique_ptr<listings::ListingsService>>()](
-          connect::Router& router, runtime::ServiceParts& parts) {
-        *service = std::make_unique<listings::ListingsService>(parts.pg);
-        listings::v1::Register(router, **service);
-      },
-      env, {}, std::move(database));
+  return testing::StartService(listings::kIdentity, migrations::listings(),
+                               std::make_unique<listings::ListingsApp>(), env, std::move(database));
 }
 
 std::string FreelancerToken() {

@@ -15,9 +15,8 @@
 #include "listings_migrations.hpp"
 #include "market/connect/client.hpp"
 #include "market/http/client.hpp"
-#include "market/runtime/service_host.hpp"
 #include "market/testing/postgres.hpp"
-#include "market/testing/redis.hpp"
+#include "market/testing/service.hpp"
 #include "reputation_identity.hpp"
 #include "reputation_migrations.hpp"
 
@@ -31,19 +30,6 @@ struct ServiceUnderTest {
   runtime::ServiceIdentity identity;
   const pg::MigrationSet& migrations;
 };
-
-runtime::ServiceConfig ConfigFor(const runtime::ServiceIdentity& identity,
-                                 const testing::TestDatabase& database) {
-  config::Env env(std::map<std::string, std::string>{
-      {"MARKET_REDIS_PORT", std::to_string(testing::RedisPort())},
-      {"MARKET_PG_SCHEMA", database.schema},
-  });
-  auto config = runtime::LoadServiceConfig(identity, env);
-  REQUIRE(config.ok());
-  config->server.http.port = 0;
-  config->pg.dsn = database.dsn;
-  return *config;
-}
 
 HealthCheckResponse::ServingStatus CheckHealth(std::uint16_t port, connect::Codec codec,
                                                const std::string& service) {
@@ -79,20 +65,22 @@ TEST_CASE("every service migrates its schema and answers the health RPC", "[serv
       const auto database = testing::CreateServiceDatabase(service.identity.name);
       long long applied = 0;
       {
-        runtime::ServiceHost host(ConfigFor(service.identity, database), {&service.migrations}, {});
-        REQUIRE(host.Start().ok());
-        CHECK(CheckHealth(host.port(), connect::Codec::kJson, "") == HealthCheckResponse::SERVING);
-        CHECK(CheckHealth(host.port(), connect::Codec::kProto,
+        auto started =
+            testing::StartService(service.identity, service.migrations,
+                                  std::make_unique<runtime::BareService>(), {}, database);
+        CHECK(CheckHealth(started.port(), connect::Codec::kJson, "") ==
+              HealthCheckResponse::SERVING);
+        CHECK(CheckHealth(started.port(), connect::Codec::kProto,
                           std::string(service.identity.full_service_name)) ==
               HealthCheckResponse::SERVING);
         applied = AppliedMigrations(database);
         CHECK(applied >= 1 + static_cast<long long>(service.migrations.migrations.size()));
-        host.Shutdown();
+        started.host().Shutdown();
       }
-      runtime::ServiceHost again(ConfigFor(service.identity, database), {&service.migrations}, {});
-      REQUIRE(again.Start().ok());
+      auto again = testing::StartService(service.identity, service.migrations,
+                                         std::make_unique<runtime::BareService>(), {}, database);
       CHECK(AppliedMigrations(database) == applied);
-      again.Shutdown();
+      again.host().Shutdown();
     }
   }
 }

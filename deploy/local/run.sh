@@ -60,6 +60,12 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
+# The gateway routes to the services where this script starts them, overridden ports included.
+upstreams=()
+for svc in listings bidding escrow reputation; do
+  upstreams+=("MARKET_UPSTREAM_${svc^^}=127.0.0.1:${ports[$svc]}")
+done
+
 for svc in "${services[@]}"; do
   password="market_${svc}_local"
   MARKET_DB_PASSWORD=$password "$build_dir/libs/pg/market-db-bootstrap" \
@@ -71,7 +77,7 @@ for svc in "${services[@]}"; do
     MARKET_PG_PORT=$pg_port MARKET_PG_PASSWORD=$password MARKET_REDIS_PORT=$redis_port \
     MARKET_TOKEN_SIGNING_KEY="$keys_dir/$signer.pem" MARKET_TOKEN_SIGNING_KID="local-$signer" \
     MARKET_TOKEN_VERIFY_KEYS="$verify_keys" \
-    "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
+    env "${upstreams[@]}" "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
   pids+=($!)
 done
 

@@ -23,7 +23,7 @@
 #include "market/auth/token.hpp"
 #include "market/connect/server.hpp"
 #include "market/http/client.hpp"
-#include "market/runtime/service_host.hpp"
+#include "market/runtime/service_parts.hpp"
 #include "rate_limiter.hpp"
 
 namespace market::gateway {

@@ -1,4 +1,4 @@
-// Freelancer profiles through the real listings service: a ServiceHost on its own fresh schema,
+// Freelancer profiles through the real listings service: started on its own fresh schema,
 // called directly over Connect (no gateway in front), so every authorisation rule is the
 // service's own.
 #include "listings_service.hpp"
@@ -17,6 +17,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "listings_app.hpp"
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
 #include "market/auth/service_tokens.hpp"
@@ -24,9 +25,7 @@
 #include "market/common/base64url.hpp"
 #include "market/connect/client.hpp"
 #include "market/http/client.hpp"
-#include "market/runtime/service_host.hpp"
-#include "market/testing/postgres.hpp"
-#include "market/testing/redis.hpp"
+#include "market/testing/service.hpp"
 #include "market/testing/token_keys.hpp"
 
 namespace market::listings {
@@ -103,37 +102,13 @@ v1::AddPortfolioItemRequest Item(const std::string& title) {
   return request;
 }
 
-runtime::ServiceConfig TestConfig(const testing::TestDatabase& database) {
-  std::map<std::string, std::string> values{
-      {"MARKET_REDIS_PORT", std::to_string(testing::RedisPort())},
-      {"MARKET_PG_SCHEMA", database.schema},
-  };
-  for (const auto& [name, value] : testing::SharedTestTokenKeys().EnvFor("listings")) {
-    values[name] = value;
-  }
-  config::Env env(std::move(values));
-  auto config = runtime::LoadServiceConfig(kIdentity, env);
-  REQUIRE(config.ok());
-  config->server.http.port = 0;
-  config->pg.dsn = database.dsn;
-  return *config;
-}
-
 // A listings service on a fresh schema, and typed calls to it.
 class Listings {
  public:
   Listings()
-      : database_(testing::CreateServiceDatabase("listings")),
-        host_(TestConfig(database_), {&migrations::listings()},
-              // The registrar lives in the host, so the service it holds outlives the server.
-              [service = std::make_shared<std::unique_ptr<ListingsService>>()](
-                  connect::Router& router, runtime::ServiceParts& parts) {
-                *service = std::make_unique<ListingsService>(parts.pg);
-                v1::Register(router, **service);
-              }),
-        http_(std::make_shared<http::Client>()) {
-    REQUIRE(host_.Start().ok());
-  }
+      : started_(testing::StartService(kIdentity, migrations::listings(),
+                                       std::make_unique<ListingsApp>())),
+        http_(std::make_shared<http::Client>()) {}
 
   // The generated client, as other services will call listings.
   v1::ListingsServiceClient Client(connect::Codec codec = connect::Codec::kProto) {
@@ -176,12 +151,11 @@ class Listings {
     return Client().RemovePortfolioItem(request, As(bearer)).status();
   }
 
-  http::Endpoint Endpoint() const { return {"127.0.0.1", host_.port()}; }
+  http::Endpoint Endpoint() const { return started_.endpoint(); }
   http::Client& HttpClient() { return *http_; }
 
  private:
-  testing::TestDatabase database_;
-  runtime::ServiceHost host_;
+  testing::StartedService started_;
   std::shared_ptr<http::Client> http_;
 };
 

@@ -210,16 +210,41 @@ Histogram& Registry::GetHistogram(std::string_view name, std::string_view help,
   return *slot;
 }
 
-void Registry::AddCollector(std::function<void()> refresh) {
+CollectorHandle Registry::AddCollector(std::function<void()> refresh) {
   std::lock_guard lock(collectors_mutex_);
-  collectors_.push_back(std::move(refresh));
+  const std::uint64_t id = next_collector_id_++;
+  collectors_.emplace(id, std::move(refresh));
+  return CollectorHandle(*this, id);
+}
+
+void Registry::RemoveCollector(std::uint64_t id) {
+  // Renders run collectors under collectors_mutex_, so once this returns none is running.
+  std::lock_guard lock(collectors_mutex_);
+  collectors_.erase(id);
+}
+
+CollectorHandle::CollectorHandle(CollectorHandle&& other) noexcept
+    : registry_(std::exchange(other.registry_, nullptr)), id_(std::exchange(other.id_, 0)) {}
+
+CollectorHandle& CollectorHandle::operator=(CollectorHandle&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    registry_ = std::exchange(other.registry_, nullptr);
+    id_ = std::exchange(other.id_, 0);
+  }
+  return *this;
+}
+
+void CollectorHandle::Reset() {
+  if (registry_ != nullptr) registry_->RemoveCollector(id_);
+  registry_ = nullptr;
 }
 
 std::string Registry::RenderText() {
   {
     // Collectors run without mutex_ held because they update metrics through Get*().
     std::lock_guard lock(collectors_mutex_);
-    for (const auto& refresh : collectors_) refresh();
+    for (const auto& [id, refresh] : collectors_) refresh();
   }
   std::string out;
   std::lock_guard lock(mutex_);

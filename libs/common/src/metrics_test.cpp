@@ -287,10 +287,32 @@ TEST_CASE("NaN observations are ignored by a histogram", "[metrics]") {
 TEST_CASE("collectors refresh gauges before each render", "[metrics]") {
   Registry registry;
   int in_use = 3;
-  registry.AddCollector([&] { registry.GetGauge("pool_in_use", "In use.").Set(in_use); });
+  auto collector =
+      registry.AddCollector([&] { registry.GetGauge("pool_in_use", "In use.").Set(in_use); });
   CHECK(registry.RenderText().find("pool_in_use 3\n") != std::string::npos);
   in_use = 7;
   CHECK(registry.RenderText().find("pool_in_use 7\n") != std::string::npos);
+}
+
+TEST_CASE("a collector stops running once its handle is gone", "[metrics]") {
+  Registry registry;
+  int runs = 0;
+  {
+    auto collector = registry.AddCollector([&] { ++runs; });
+    registry.RenderText();
+    CHECK(runs == 1);
+    // Moving the handle keeps the collector registered.
+    auto moved = std::move(collector);
+    registry.RenderText();
+    CHECK(runs == 2);
+  }
+  registry.RenderText();
+  CHECK(runs == 2);
+
+  auto reset = registry.AddCollector([&] { ++runs; });
+  reset.Reset();
+  registry.RenderText();
+  CHECK(runs == 2);
 }
 
 TEST_CASE("misuse of names, labels and types is a programming error", "[metrics]") {

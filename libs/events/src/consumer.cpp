@@ -46,7 +46,14 @@ std::string CodeText(const Status& status) { return std::string(CodeName(status.
 
 Consumer::Consumer(pg::Pool& pool, redis::Client& redis, ConsumerOptions options,
                    EventHandler handler)
-    : pool_(pool), redis_(redis), options_(std::move(options)), handler_(std::move(handler)) {}
+    : pool_(pool),
+      redis_(redis),
+      options_(std::move(options)),
+      handler_(std::move(handler)),
+      task_({.name = "event-consumer:" + options_.group,
+             .interval = kMinBackoff,
+             .max_backoff = kMaxBackoff},
+            [this] { return Step(); }) {}
 
 Consumer::~Consumer() { Stop(); }
 
@@ -264,56 +271,32 @@ Status Consumer::Acknowledge(const std::vector<std::string>& entry_ids) {
   return acked.ok() ? OkStatus() : acked.status();
 }
 
-void Consumer::Start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
+void Consumer::Start() { task_.Start(); }
 
-void Consumer::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Consumer::Stop() { task_.Stop(); }
 
-void Consumer::Run() {
-  auto backoff = kMinBackoff;
-  bool failing = false;
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    StatusOr<std::size_t> settled = InternalError("event consumer: step did not run");
-    try {
-      settled = PollOnce();
-    } catch (const std::exception&) {
-      settled = InternalError("event consumer: unexpected failure");
-    }
-    if (!settled.ok() && !failing) {
-      log::Warn("event consumer cannot read; events wait in the stream",
-                {{"stream", options_.stream},
-                 {"group", options_.group},
-                 {"code", CodeText(settled.status())}});
-    } else if (settled.ok() && failing) {
-      log::Info("event consumer reading again",
-                {{"stream", options_.stream}, {"group", options_.group}});
-    }
-    failing = !settled.ok();
-    lock.lock();
-    if (settled.ok()) {
-      backoff = kMinBackoff;
-      // A read without BLOCK returns at once; do not spin on an empty stream.
-      if (*settled == 0 && options_.block.count() <= 0) {
-        wake_.wait_for(lock, kMinBackoff, [this] { return stopping_; });
-      }
-      continue;
-    }
-    wake_.wait_for(lock, backoff, [this] { return stopping_; });
-    backoff = std::min(backoff * 2, kMaxBackoff);
+PeriodicTask::Outcome Consumer::Step() {
+  StatusOr<std::size_t> settled = InternalError("event consumer: step did not run");
+  try {
+    settled = PollOnce();
+  } catch (const std::exception& error) {
+    settled = InternalError("event consumer: unexpected " + log::ExceptionType(error));
   }
+  if (!settled.ok() && !failing_) {
+    log::Warn("event consumer cannot read; events wait in the stream",
+              {{"stream", options_.stream},
+               {"group", options_.group},
+               {"code", CodeText(settled.status())}});
+  } else if (settled.ok() && failing_) {
+    log::Info("event consumer reading again",
+              {{"stream", options_.stream}, {"group", options_.group}});
+  }
+  failing_ = !settled.ok();
+  if (!settled.ok()) return PeriodicTask::Outcome::kFailed;
+  // A read without BLOCK returns at once; do not spin on an empty stream. A blocking read has
+  // already waited for news.
+  if (*settled == 0 && options_.block.count() <= 0) return PeriodicTask::Outcome::kIdle;
+  return PeriodicTask::Outcome::kMoreWork;
 }
 
 }  // namespace market::events

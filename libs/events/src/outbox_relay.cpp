@@ -1,5 +1,6 @@
 #include "market/events/outbox_relay.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <string>
@@ -56,6 +57,8 @@ inline constexpr std::string_view kPurgePublished = R"(
 
 constexpr std::chrono::seconds kStepDeadline{10};
 constexpr std::chrono::hours kPurgeEvery{1};
+// While Redis stays down, steps slow down to this, so an outage is not hammered.
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
 std::string EnvelopeFrom(const std::string& source, const pqxx::row& row) {
   const auto id = row["id"].as<long long>();
@@ -78,7 +81,11 @@ OutboxRelay::OutboxRelay(pg::Pool& pool, redis::Client& redis, RelayOptions opti
     : pool_(pool),
       redis_(redis),
       options_(std::move(options)),
-      stream_(StreamName(options_.source)) {}
+      stream_(StreamName(options_.source)),
+      task_({.name = "outbox-relay:" + options_.source,
+             .interval = options_.poll_interval,
+             .max_backoff = std::max(options_.poll_interval, kMaxBackoff)},
+            [this] { return Step(); }) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
@@ -136,55 +143,38 @@ StatusOr<std::size_t> OutboxRelay::PurgePublished() {
   });
 }
 
-void OutboxRelay::Start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
+void OutboxRelay::Start() { task_.Start(); }
 
-void OutboxRelay::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void OutboxRelay::Stop() { task_.Stop(); }
 
-void OutboxRelay::Run() {
-  bool failing = false;
-  auto next_purge = Clock::now();
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    StatusOr<std::size_t> published = InternalError("event relay: step did not run");
-    try {
-      published = PublishBatch();
-    } catch (const std::exception&) {
-      published = InternalError("event relay: unexpected failure");
-    }
-    if (!published.ok() && !failing) {
-      log::Warn("event relay cannot publish; events stay in the outbox",
-                {{"source", options_.source},
-                 {"code", std::string(CodeName(published.status().code()))}});
-    } else if (published.ok() && failing) {
-      log::Info("event relay publishing again", {{"source", options_.source}});
-    }
-    failing = !published.ok();
-    if (published.ok() && Clock::now() >= next_purge) {
-      next_purge = Clock::now() + kPurgeEvery;
-      auto purged = PurgePublished();
-      if (!purged.ok()) {
-        log::Warn(
-            "event relay cannot purge published events",
-            {{"source", options_.source}, {"code", std::string(CodeName(purged.status().code()))}});
-      }
-    }
-    lock.lock();
-    if (published.ok() && *published == options_.batch_size) continue;
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+PeriodicTask::Outcome OutboxRelay::Step() {
+  StatusOr<std::size_t> published = InternalError("event relay: step did not run");
+  try {
+    published = PublishBatch();
+  } catch (const std::exception& error) {
+    published = InternalError("event relay: unexpected " + log::ExceptionType(error));
   }
+  if (!published.ok() && !failing_) {
+    log::Warn(
+        "event relay cannot publish; events stay in the outbox",
+        {{"source", options_.source}, {"code", std::string(CodeName(published.status().code()))}});
+  } else if (published.ok() && failing_) {
+    log::Info("event relay publishing again", {{"source", options_.source}});
+  }
+  failing_ = !published.ok();
+  if (!published.ok()) return PeriodicTask::Outcome::kFailed;
+
+  if (Clock::now() >= next_purge_) {
+    next_purge_ = Clock::now() + kPurgeEvery;
+    auto purged = PurgePublished();
+    if (!purged.ok()) {
+      log::Warn(
+          "event relay cannot purge published events",
+          {{"source", options_.source}, {"code", std::string(CodeName(purged.status().code()))}});
+    }
+  }
+  return *published == options_.batch_size ? PeriodicTask::Outcome::kMoreWork
+                                           : PeriodicTask::Outcome::kIdle;
 }
 
 }  // namespace market::events

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include <unistd.h>
+
 #include "market/common/text.hpp"
 #include "market/pg/conninfo.hpp"
 
@@ -21,6 +23,13 @@ StatusOr<log::Level> ParseLogLevel(std::string_view name) {
   if (const std::optional<log::Level> level = log::LevelFromName(name)) return *level;
   return InvalidArgumentError("MARKET_LOG_LEVEL: must be one of debug, info, warn, error, got " +
                               text::Quoted(name, 32));
+}
+
+// Consumer names must be stable across restarts; the host name is, in a pod or on a machine.
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "local";
+  return name;
 }
 
 }  // namespace
@@ -86,6 +95,9 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   config.tokens = LoadTokenKeys(env, identity.name, identity.signs_user_tokens, loopback);
   MARKET_ASSIGN_OR_RETURN(config.log_level, ParseLogLevel(env.String("MARKET_LOG_LEVEL", "info")));
   config.relay_events = env.Bool("MARKET_RELAY_EVENTS", true);
+  config.instance_name = env.String("MARKET_INSTANCE_NAME", config.name + "-" + HostName());
+  config.readiness_interval = env.Millis("MARKET_READINESS_INTERVAL_MS", milliseconds(1000),
+                                         milliseconds(10), milliseconds(60000));
 
   MARKET_RETURN_IF_ERROR(env.Check());
   return config;

@@ -10,6 +10,7 @@
 #include "market/events/outbox.hpp"
 #include "market/http/plain_response.hpp"
 #include "market/http/signals.hpp"
+#include "readiness.hpp"
 
 namespace market::runtime {
 namespace {
@@ -19,11 +20,10 @@ namespace beast_http = boost::beast::http;
 }  // namespace
 
 ServiceHost::ServiceHost(ServiceConfig config, std::vector<const pg::MigrationSet*> migrations,
-                         Registrar registrar, ServerSetup server_setup)
+                         std::unique_ptr<Service> service)
     : config_(std::move(config)),
       migrations_(std::move(migrations)),
-      registrar_(std::move(registrar)),
-      server_setup_(std::move(server_setup)) {}
+      service_(service ? std::move(service) : std::make_unique<BareService>()) {}
 
 ServiceHost::~ServiceHost() { Shutdown(); }
 
@@ -42,27 +42,38 @@ Status ServiceHost::Start() {
 
   redis_ = std::make_unique<redis::Client>(config_.redis);
   tokens_ = std::make_unique<auth::TokenVerifier>(config_.tokens.verify_keys);
-  parts_ = std::make_unique<ServiceParts>(ServiceParts{config_, *pg_, *redis_, *tokens_});
+  background_ = std::make_unique<Background>(*pg_, *redis_, config_.instance_name);
+  parts_ =
+      std::make_unique<ServiceParts>(ServiceParts{config_, *pg_, *redis_, *tokens_, *background_});
+  readiness_ = std::make_unique<Readiness>(*pg_, *redis_);
+  readiness_->Check();
+  readiness_check_ = std::make_unique<PeriodicTask>(
+      PeriodicTaskOptions{.name = "readiness", .interval = config_.readiness_interval},
+      [this] { return readiness_->Check(); });
 
   auto router = std::make_shared<connect::Router>(tokens_.get());
-  health_ = std::make_unique<HealthService>(config_.full_service_name, *pg_, draining_);
+  health_ = std::make_unique<HealthService>(config_.full_service_name, *readiness_);
   grpc::health::v1::Register(*router, *health_);
-  if (registrar_) registrar_(*router, *parts_);
+  if (Status started = service_->Start(*parts_, *router); !started.ok()) {
+    return Status(started.code(), "starting the service: " + started.message());
+  }
+  service_started_ = true;
+  if (config_.relay_events) {
+    background_->AddRelay(events::RelayOptions{.source = config_.name});
+  }
 
   server_ = std::make_unique<connect::Server>(config_.server, std::move(router));
   RegisterHttpRoutes();
   RegisterMetrics();
-  if (server_setup_) server_setup_(*server_, *parts_);
+  service_->InstallServerHooks(*server_);
   MARKET_RETURN_IF_ERROR(server_->Start());
 
-  if (config_.relay_events) {
-    relay_ = std::make_unique<events::OutboxRelay>(*pg_, *redis_,
-                                                   events::RelayOptions{.source = config_.name});
-    relay_->Start();
-  }
+  readiness_check_->Start();
+  background_->Start();
   log::Info("service started", {{"address", config_.server.http.address},
                                 {"port", server_->port()},
-                                {"schema", config_.pg_schema}});
+                                {"schema", config_.pg_schema},
+                                {"background_tasks", background_->size()}});
   return OkStatus();
 }
 
@@ -71,9 +82,11 @@ std::uint16_t ServiceHost::port() const { return server_ ? server_->port() : 0; 
 void ServiceHost::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
-  draining_ = true;
+  if (readiness_) readiness_->SetDraining();
   if (server_) server_->Shutdown();
-  if (relay_) relay_->Stop();
+  if (readiness_check_) readiness_check_->Stop();
+  if (background_) background_->Stop();
+  if (service_started_) service_->Stop();
   if (server_) log::Info("service stopped", {});
 }
 
@@ -82,9 +95,9 @@ void ServiceHost::RegisterHttpRoutes() {
     return http::PlainResponse(beast_http::status::ok, "ok\n");
   });
   server_->AddHttpRoute("GET", "/readyz", [this](const http::Request&) {
-    if (draining_)
+    if (readiness_->draining())
       return http::PlainResponse(beast_http::status::service_unavailable, "draining\n");
-    if (!pg_->Ping().ok()) {
+    if (!readiness_->database_reachable()) {
       return http::PlainResponse(beast_http::status::service_unavailable, "database unreachable\n");
     }
     return http::PlainResponse(beast_http::status::ok, "ready\n");
@@ -109,8 +122,7 @@ void ServiceHost::RegisterMetrics() {
                       {{"procedure", procedure_label}})
         .Observe(seconds);
   });
-  registry.AddCollector([this, &registry] {
-    if (!pg_) return;
+  pool_collector_ = registry.AddCollector([this, &registry] {
     const pg::PoolStats stats = pg_->Stats();
     const char* help = "PostgreSQL pool connections by state";
     registry.GetGauge("market_pg_pool_connections", help, {{"state", "in_use"}})
@@ -119,23 +131,36 @@ void ServiceHost::RegisterMetrics() {
         .Set(static_cast<double>(stats.idle));
     registry.GetGauge("market_pg_pool_connections", help, {{"state", "max"}})
         .Set(static_cast<double>(stats.max));
+    registry
+        .GetGauge("market_dependency_up", "Whether the last background check reached it",
+                  {{"dependency", "postgres"}})
+        .Set(readiness_->database_reachable() ? 1 : 0);
+    registry
+        .GetGauge("market_dependency_up", "Whether the last background check reached it",
+                  {{"dependency", "redis"}})
+        .Set(readiness_->redis_reachable() ? 1 : 0);
   });
 }
 
+Status ConfigureService(Service& service, config::Env& env) {
+  MARKET_RETURN_IF_ERROR(service.Configure(env));
+  return env.Check();
+}
+
 int RunService(const ServiceIdentity& identity, const pg::MigrationSet& migrations,
-               Registrar registrar, ServerSetup server_setup) {
+               std::unique_ptr<Service> service) {
   log::SetService(std::string(identity.name));
   config::Env env;
   auto config = LoadServiceConfig(identity, env);
-  if (!config.ok()) {
-    log::Error("invalid configuration", {{"error", config.status().message()}});
+  Status configured = config.ok() ? ConfigureService(*service, env) : config.status();
+  if (!configured.ok()) {
+    log::Error("invalid configuration", {{"error", configured.message()}});
     return 1;
   }
   for (const auto& [name, value] : env.Describe()) {
     log::Debug("config", {{"name", name}, {"value", value}});
   }
-  ServiceHost host(std::move(config).value(), {&migrations}, std::move(registrar),
-                   std::move(server_setup));
+  ServiceHost host(std::move(config).value(), {&migrations}, std::move(service));
   if (Status started = host.Start(); !started.ok()) {
     log::Error("start-up failed", {{"error", started.ToString()}});
     return 1;

@@ -76,6 +76,28 @@ class Histogram {
 // Seconds: .0005 .001 .0025 .005 .01 .025 .05 .1 .25 .5 1 2.5 5 10.
 std::vector<double> LatencyBuckets();
 
+class Registry;
+
+// Keeps a collector registered; destroying (or resetting) the handle unregisters it, so a
+// collector that captures an object never outlives that object.
+class CollectorHandle {
+ public:
+  CollectorHandle() = default;
+  CollectorHandle(Registry& registry, std::uint64_t id) : registry_(&registry), id_(id) {}
+  ~CollectorHandle() { Reset(); }
+  CollectorHandle(CollectorHandle&& other) noexcept;
+  CollectorHandle& operator=(CollectorHandle&& other) noexcept;
+  CollectorHandle(const CollectorHandle&) = delete;
+  CollectorHandle& operator=(const CollectorHandle&) = delete;
+
+  // Unregisters now; waits for a render that is running the collector to finish.
+  void Reset();
+
+ private:
+  Registry* registry_ = nullptr;
+  std::uint64_t id_ = 0;
+};
+
 class Registry {
  public:
   Registry();
@@ -91,8 +113,10 @@ class Registry {
   Histogram& GetHistogram(std::string_view name, std::string_view help, const Labels& labels = {},
                           std::vector<double> buckets = LatencyBuckets());
 
-  // Runs before each render, e.g. to sample pool usage into gauges. It may call Get*().
-  void AddCollector(std::function<void()> refresh);
+  // Runs `refresh` before each render, e.g. to sample pool usage into gauges (it may call
+  // Get*()), for as long as the returned handle lives. [[nodiscard]]: dropping the handle
+  // unregisters the collector at once.
+  [[nodiscard]] CollectorHandle AddCollector(std::function<void()> refresh);
 
   // # HELP and # TYPE once per family, families and series in sorted order, label values and
   // help text escaped as the format requires.
@@ -104,8 +128,12 @@ class Registry {
 
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Family>, std::less<>> families_;
+  friend class CollectorHandle;
+  void RemoveCollector(std::uint64_t id);
+
   std::mutex collectors_mutex_;
-  std::vector<std::function<void()>> collectors_;
+  std::uint64_t next_collector_id_ = 1;
+  std::map<std::uint64_t, std::function<void()>> collectors_;
 };
 
 // The process-wide registry that /metrics serves.

@@ -47,18 +47,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <pqxx/transaction>
 
+#include "market/common/periodic_task.hpp"
 #include "market/common/status.hpp"
 #include "market/common/statusor.hpp"
 #include "market/events/v1/events.pb.h"
@@ -103,8 +101,8 @@ class Consumer {
   // pending and is retried.
   StatusOr<std::size_t> PollOnce();
 
-  // Runs steps on a background thread until Stop(), backing off while a step fails. Stop()
-  // returns once the current read ends, within `block` plus the Redis command timeout.
+  // Runs steps on a background PeriodicTask until Stop(), backing off while a step fails.
+  // Stop() returns once the current read ends, within `block` plus the Redis command timeout.
   void Start();
   void Stop();
 
@@ -123,7 +121,7 @@ class Consumer {
                     int attempts);
   Status Acknowledge(const std::vector<std::string>& entry_ids);
   void Forget();
-  void Run();
+  PeriodicTask::Outcome Step();
 
   pg::Pool& pool_;
   redis::Client& redis_;
@@ -143,10 +141,10 @@ class Consumer {
   // The entries seen so far in the current pass over the pending list.
   std::set<std::string> pass_seen_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  bool failing_ = false;
+
+  // Last member: destroyed (so stopped) before anything its steps use.
+  PeriodicTask task_;
 };
 
 }  // namespace market::events

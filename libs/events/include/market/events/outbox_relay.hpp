@@ -1,7 +1,7 @@
 // OutboxRelay: publishes a service's committed outbox rows to its Redis stream.
 //
 //   market::events::OutboxRelay relay(pool, redis, {.source = "escrow"});
-//   relay.Start();   // a background thread; Stop() (or the destructor) ends it
+//   relay.Start();   // a background PeriodicTask; Stop() (or the destructor) ends it
 //
 // Each step runs one Postgres transaction that takes a transaction-level advisory lock for the
 // (schema, source) pair, so only one relay publishes at a time however many replicas run; locks
@@ -33,12 +33,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "market/common/periodic_task.hpp"
 #include "market/common/statusor.hpp"
 #include "market/pg/pool.hpp"
 #include "market/redis/client.hpp"
@@ -70,21 +68,23 @@ class OutboxRelay {
   StatusOr<std::size_t> PurgePublished();
 
   // Runs steps on a background thread until Stop(): back to back while full batches come, every
-  // poll_interval otherwise. Failures are logged once per outage, not once per step.
+  // poll_interval otherwise, backing off while they fail. Failures are logged once per outage,
+  // not once per step.
   void Start();
   void Stop();
 
  private:
-  void Run();
+  PeriodicTask::Outcome Step();
 
   pg::Pool& pool_;
   redis::Client& redis_;
   const RelayOptions options_;
   const std::string stream_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  // Touched only by steps, which never overlap.
+  bool failing_ = false;
+  std::chrono::steady_clock::time_point next_purge_{};
+  // Last member: destroyed (so stopped) before anything its steps use.
+  PeriodicTask task_;
 };
 
 }  // namespace market::events

@@ -9,6 +9,7 @@
 //   if (!config.ok()) { /* print config.status() and exit 1: fail fast on bad config */ }
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,6 +45,11 @@ struct ServiceConfig {
   log::Level log_level = log::Level::kInfo;
   // Whether this process runs the outbox relay for its schema.
   bool relay_events = true;
+  // Unique per process and stable across its restarts (a pod name): event consumers read under
+  // it, so a restarted process finds the entries it had pending.
+  std::string instance_name;
+  // How often the background check pings PostgreSQL and Redis for health and readiness.
+  std::chrono::milliseconds readiness_interval{1000};
 };
 
 // Reads the MARKET_* variables (see the README's configuration table). invalid_argument names

@@ -33,6 +33,8 @@ class TestTokenKeys {
   TestTokenKeys(const TestTokenKeys&) = delete;
   TestTokenKeys& operator=(const TestTokenKeys&) = delete;
 
+  // Whether there is a key for `signer` ("users" or a service's name).
+  bool Has(std::string_view signer) const { return keys_.find(signer) != keys_.end(); }
   // MARKET_TOKEN_SIGNING_KEY, _KID and MARKET_TOKEN_VERIFY_KEYS for a process that signs with
   // `signer`: "users" (the gateway) or a service's name.
   std::map<std::string, std::string> EnvFor(std::string_view signer) const;

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The edge's costs, measured in one run against anchors from the same run (wrk, loopback,
+# keep-alive), so the ratios hold on noisy machines:
+#
+#   health   listings' grpc.health.v1.Health/Check        vs  a bare Beast server (same threads)
+#   direct   ListingsService/GetProfile straight to listings
+#   gateway  the same call through the gateway              vs  direct
+#   paced    the gateway call at half its peak rate: p50 and p99 latency
+#
+# It starts its own stack (deploy/local/run.sh on private ports and a throwaway state folder),
+# registers a freelancer through the gateway, writes a profile, and reads it back under load.
+# Rate limits are raised for the run: the benchmark measures the edge, not its refusals.
+#
+#   loadtests/edge_bench.sh [BUILD_DIR]    (env: DURATION=5s CONNECTIONS=16 ROUNDS=3)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${1:-$repo/build}
+duration=${DURATION:-5s}
+connections=${CONNECTIONS:-16}
+rounds=${ROUNDS:-3}
+bare_port=29190
+work=$(mktemp -d)
+
+export MARKET_BUILD_DIR=$build_dir MARKET_STACK_DIR=$work/stack
+export MARKET_STACK_PG_PORT=29432 MARKET_STACK_REDIS_PORT=29379
+export MARKET_STACK_GATEWAY_PORT=29180 MARKET_STACK_LISTINGS_PORT=29181
+export MARKET_STACK_BIDDING_PORT=29182 MARKET_STACK_ESCROW_PORT=29183
+export MARKET_STACK_REPUTATION_PORT=29184
+export MARKET_RATE_ACCOUNT_PER_SECOND=100000 MARKET_RATE_ACCOUNT_BURST=1000000
+export MARKET_RATE_ADDRESS_PER_SECOND=100000 MARKET_RATE_ADDRESS_BURST=1000000
+export MARKET_LOG_LEVEL=warn
+gateway=http://127.0.0.1:$MARKET_STACK_GATEWAY_PORT
+listings=http://127.0.0.1:$MARKET_STACK_LISTINGS_PORT
+
+stack_pid=
+bare_pid=
+cleanup() {
+  [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null
+  if [ -n "$stack_pid" ]; then
+    kill -TERM "$stack_pid" 2>/dev/null
+    wait "$stack_pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$repo/deploy/local/run.sh" >"$work/stack.log" 2>&1 &
+stack_pid=$!
+for _ in $(seq 1 600); do
+  grep -q '^Ready' "$work/stack.log" && break
+  kill -0 "$stack_pid" 2>/dev/null || { cat "$work/stack.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q '^Ready' "$work/stack.log" || { echo "the stack did not start" >&2; exit 1; }
+# The same single network thread as each service's default.
+"$build_dir/loadtests/bare_beast_server" "$bare_port" 1 &
+bare_pid=$!
+
+call() {  # call BASE PROCEDURE JSON [BEARER]: the answer's body; a failed call ends the run
+  local out
+  out=$(curl -s -w '\n%{http_code}' -H 'Content-Type: application/json' \
+    ${4:+-H "Authorization: Bearer $4"} -d "$3" "$1/$2")
+  if [ "${out##*$'\n'}" != 200 ]; then
+    echo "$2 failed: ${out%$'\n'*}" >&2
+    return 1
+  fi
+  printf '%s' "${out%$'\n'*}"
+}
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+email="bench-$RANDOM$RANDOM@example.com"
+call "$gateway" market.identity.v1.IdentityService/Register \
+  "{\"email\":\"$email\",\"password\":\"correct horse battery\",\"displayName\":\"Bench\",
+    \"country\":\"PL\",\"roles\":[\"ROLE_FREELANCER\"],\"preferredCurrency\":\"PLN\"}" >/dev/null
+token=$(call "$gateway" market.identity.v1.IdentityService/Login \
+  "{\"email\":\"$email\",\"password\":\"correct horse battery\"}" | json_field accessToken)
+account=$(call "$gateway" market.identity.v1.IdentityService/Me '{}' "$token" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["id"])')
+call "$gateway" market.listings.v1.ListingsService/UpsertMyProfile \
+  '{"headline":"Benchmark profile","overview":"Measured.","skills":["c++"],"languages":["en"],
+    "timezone":"Europe/Warsaw","hourlyRate":{"currency":"EUR","minorUnits":"5000"},
+    "weeklyAvailabilityHours":20}' "$token" >/dev/null
+
+cat >"$work/health.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = "{}"
+wrk.headers["Content-Type"] = "application/json"
+LUA
+cat >"$work/profile.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"freelancerId":"$account"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+
+# rps URL SCRIPT: requests per second (one wrk thread: the servers get the other core). Any
+# non-2xx answer fails the run: a benchmark of refusals measures nothing.
+rps() {
+  local out
+  out=$(wrk -t 1 -c "$connections" -d "$duration" -s "$2" "$1")
+  if grep -q 'Non-2xx' <<<"$out"; then
+    echo "non-2xx answers from $1:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+bare=() health=() direct=() proxied=()
+for round in $(seq 1 "$rounds"); do
+  bare+=("$(rps "http://127.0.0.1:$bare_port/grpc.health.v1.Health/Check" "$work/health.lua")")
+  health+=("$(rps "$listings/grpc.health.v1.Health/Check" "$work/health.lua")")
+  direct+=("$(rps "$listings/market.listings.v1.ListingsService/GetProfile" "$work/profile.lua")")
+  proxied+=("$(rps "$gateway/market.listings.v1.ListingsService/GetProfile" "$work/profile.lua")")
+  echo "round $round: bare ${bare[-1]}  health ${health[-1]}  direct ${direct[-1]}" \
+    " gateway ${proxied[-1]} rps"
+done
+bare_m=$(median "${bare[@]}")
+health_m=$(median "${health[@]}")
+direct_m=$(median "${direct[@]}")
+gateway_m=$(median "${proxied[@]}")
+
+# Half the gateway's peak, paced: each connection waits connections/rate seconds between calls.
+half=$(awk -v r="$gateway_m" 'BEGIN {printf "%d", r / 2}')
+delay_ms=$(awk -v c="$connections" -v r="$half" 'BEGIN {printf "%.3f", 1000 * c / r}')
+cat "$work/profile.lua" >"$work/paced.lua"
+echo "function delay() return $delay_ms end" >>"$work/paced.lua"
+paced=$(wrk -t 1 -c "$connections" -d "$duration" --latency -s "$work/paced.lua" \
+  "$gateway/market.listings.v1.ListingsService/GetProfile")
+paced_rps=$(awk '/Requests\/sec/ {print $2}' <<<"$paced")
+p50=$(awk '$1 == "50%" {print $2}' <<<"$paced")
+p99=$(awk '$1 == "99%" {print $2}' <<<"$paced")
+
+echo "median rps: bare beast $bare_m, health $health_m, GetProfile direct $direct_m," \
+  "through the gateway $gateway_m"
+echo "health / bare beast:      $(ratio "$health_m" "$bare_m")"
+echo "gateway / direct:         $(ratio "$gateway_m" "$direct_m")"
+echo "gateway at $paced_rps rps (half of peak): p50 $p50, p99 $p99"
