@@ -10,10 +10,12 @@
 #include "listings_app.hpp"
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
+#include "market/common/base64url.hpp"
 #include "market/connect/error.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/redis/client.hpp"
 #include "market/testing/redis.hpp"
+#include "market/testing/token_keys.hpp"
 #include "support/service_fixture.hpp"
 
 namespace market {
@@ -106,6 +108,68 @@ TEST_CASE("the gateway routes each package to its service, which checks the toke
 
   const auto unknown = PostJson(gateway.port(), "/market.nothing.v1.NothingService/Do", "{}");
   CHECK(unknown.result_int() == 404);
+}
+
+// Registers an account through `gateway` and logs it in; returns the access token.
+std::string SignedUpFreelancer(std::uint16_t gateway, const std::string& email) {
+  const auto registered =
+      PostJson(gateway, "/market.identity.v1.IdentityService/Register",
+               R"({"email":")" + email +
+                   R"(","password":"rotation password","displayName":"Rota","country":"PL",)"
+                   R"("roles":["ROLE_FREELANCER"],"preferredCurrency":"PLN"})");
+  REQUIRE(registered.result_int() == 200);
+  const auto login = PostJson(gateway, "/market.identity.v1.IdentityService/Login",
+                              R"({"email":")" + email + R"(","password":"rotation password"})");
+  REQUIRE(login.result_int() == 200);
+  return std::string(boost::json::parse(login.body()).at("accessToken").as_string());
+}
+
+std::string KidOf(const std::string& token) {
+  const auto header = Base64UrlDecode(token.substr(0, token.find('.')));
+  REQUIRE(header.has_value());
+  return std::string(boost::json::parse(*header).at("kid").as_string());
+}
+
+TEST_CASE("the users key rotates without downtime: old tokens stay valid, new ones use the new key",
+          "[gateway][tokens]") {
+  const testing::TestTokenKeys keys({"users-next", "listings"});
+  const auto with_upstream = [](std::map<std::string, std::string> env, const std::string& to) {
+    env["MARKET_UPSTREAM_LISTINGS"] = to;
+    return env;
+  };
+  // Every verifier already knows both users keys; the gateway signs with the old one, then a
+  // gateway started with the new one takes over.
+  auto listings = StartListings(keys.EnvFor("listings"));
+  auto old_gateway = testing::StartGateway(with_upstream(keys.EnvFor("users"), listings.address()));
+  const std::string run = std::to_string(std::random_device{}());
+  const std::string old_token =
+      SignedUpFreelancer(old_gateway.port(), "rota-old." + run + "@example.com");
+  auto new_gateway =
+      testing::StartGateway(with_upstream(keys.EnvFor("users-next"), listings.address()));
+  const std::string new_token =
+      SignedUpFreelancer(new_gateway.port(), "rota-new." + run + "@example.com");
+  CHECK(KidOf(old_token) == "test-users");
+  CHECK(KidOf(new_token) == "test-users-next");
+  for (const auto* token : {&old_token, &new_token}) {
+    CHECK(PostJson(new_gateway.port(), kUpsertProfile, kProfile,
+                   {{"Authorization", "Bearer " + *token}})
+              .result_int() == 200);
+  }
+
+  // Once the old key's tokens have expired, it leaves the verify keys: what it signed is refused.
+  const std::string dir = keys.dir().string();
+  auto listings_after =
+      StartListings({{"MARKET_TOKEN_SIGNING_KEY", dir + "/listings.pem"},
+                     {"MARKET_TOKEN_SIGNING_KID", "test-service-listings"},
+                     {"MARKET_TOKEN_VERIFY_KEYS",
+                      "test-users-next:users:" + dir + "/users-next.pub," +
+                          "test-service-listings:service=listings:" + dir + "/listings.pub"}});
+  const auto refused = PostJson(listings_after.port(), kUpsertProfile, kProfile,
+                                {{"Authorization", "Bearer " + old_token}});
+  CHECK(refused.result_int() == 401);
+  CHECK(PostJson(listings_after.port(), kUpsertProfile, kProfile,
+                 {{"Authorization", "Bearer " + new_token}})
+            .result_int() == 200);
 }
 
 TEST_CASE("a service's error details reach the caller through the gateway unchanged",

@@ -33,11 +33,22 @@ if ! psql "$admin_dsn" -Atc "SELECT 1 FROM pg_database WHERE datname = 'market'"
   psql "$admin_dsn" -qc "CREATE DATABASE market"
 fi
 
-# The local token secret is generated once and kept with the stack's data.
-if [ ! -f "$state_dir/token-secret" ]; then
-  (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$state_dir/token-secret")
-fi
-token_secret=$(cat "$state_dir/token-secret")
+# Token keys, generated once and kept with the stack's data (mode 0600 in a 0700 folder): the
+# gateway's users key, which alone signs user tokens, and one key per service for its own
+# service tokens. Every process verifies with all the public keys, each limited to its scope.
+keys_dir=$state_dir/keys
+mkdir -p "$keys_dir"
+chmod 700 "$keys_dir"
+verify_keys=""
+for name in users listings bidding escrow reputation; do
+  if [ ! -f "$keys_dir/$name.pem" ]; then
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$keys_dir/$name.pem")
+  fi
+  openssl pkey -in "$keys_dir/$name.pem" -pubout -out "$keys_dir/$name.pub"
+  scope=users
+  [ "$name" = users ] || scope="service=$name"
+  verify_keys+="${verify_keys:+,}local-$name:$scope:$keys_dir/$name.pub"
+done
 
 pids=()
 stop_all() {
@@ -62,10 +73,13 @@ for svc in "${services[@]}"; do
   MARKET_DB_PASSWORD=$password "$build_dir/libs/pg/market-db-bootstrap" \
     --admin-dsn "postgresql://postgres@127.0.0.1:$pg_port/market" \
     --schema "$svc" --role "market_$svc"
+  signer=$svc
+  [ "$svc" = gateway ] && signer=users
   MARKET_HTTP_ADDRESS=$address MARKET_HTTP_PORT=${ports[$svc]} \
     MARKET_PG_PORT=$pg_port MARKET_PG_PASSWORD=$password \
     MARKET_REDIS_EVENTS_PORT=$redis_port MARKET_REDIS_CACHE_PORT=$redis_cache_port \
-    MARKET_TOKEN_SECRET=$token_secret \
+    MARKET_TOKEN_SIGNING_KEY="$keys_dir/$signer.pem" MARKET_TOKEN_SIGNING_KID="local-$signer" \
+    MARKET_TOKEN_VERIFY_KEYS="$verify_keys" \
     env "${upstreams[@]}" "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
   pids+=($!)
 done

@@ -1,6 +1,7 @@
 #include "gateway.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "market/auth/authorize.hpp"
@@ -33,15 +34,22 @@ http::Response TooManyRequests(const http::Request& request, const std::string& 
   return response;
 }
 
+// The gateway exists to sign user tokens; ServiceConfig refuses to load without its key, so a
+// missing one here is a wiring bug.
+std::shared_ptr<const auth::TokenSigner> RequireSigner(const runtime::ServiceParts& parts) {
+  if (!parts.config.tokens.signer) throw std::logic_error("the gateway has no users key");
+  return parts.config.tokens.signer;
+}
+
 }  // namespace
 
 Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
     : config_(std::move(config)),
       verifier_(parts.tokens),
-      signer_(parts.config.token_secret),
+      signer_(RequireSigner(parts)),
       login_throttle_(parts.cache, config_.login_throttle),
       rate_limiter_(parts.cache),
-      identity_(parts.pg, signer_, login_throttle_, config_.token_lifetime),
+      identity_(parts.pg, *signer_, login_throttle_, config_.sessions),
       proxy_(upstream_client_, config_.upstreams),
       cors_(config_.cors_origins) {}
 

@@ -12,6 +12,7 @@
 //   gateway.Install(server);      // interceptor, proxy fallback, response decorator
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include "connect_proxy.hpp"
@@ -44,7 +45,8 @@ class Gateway {
 
   GatewayConfig config_;
   const auth::TokenVerifier& verifier_;
-  auth::TokenSigner signer_;
+  // The users key: only the gateway signs user tokens (market/runtime/token_keys.hpp).
+  std::shared_ptr<const auth::TokenSigner> signer_;
   LoginThrottle login_throttle_;
   RateLimiter rate_limiter_;
   IdentityService identity_;

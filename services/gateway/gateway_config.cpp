@@ -8,8 +8,13 @@ using std::chrono::milliseconds;
 
 StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env) {
   GatewayConfig config;
-  config.token_lifetime =
-      std::chrono::seconds(env.Int("MARKET_TOKEN_LIFETIME_S", 3600, 60, 7 * 24 * 3600));
+  env.Retired("MARKET_TOKEN_LIFETIME_S",
+              "access tokens are short-lived now: set MARKET_ACCESS_TOKEN_LIFETIME_S (and "
+              "MARKET_REFRESH_TOKEN_LIFETIME_S for sessions)");
+  config.sessions.access_token =
+      std::chrono::seconds(env.Int("MARKET_ACCESS_TOKEN_LIFETIME_S", 900, 60, 24 * 3600));
+  config.sessions.refresh_token = std::chrono::seconds(
+      env.Int("MARKET_REFRESH_TOKEN_LIFETIME_S", 30 * 24 * 3600, 300, 365 * 24 * 3600));
   config.per_account.per_second =
       static_cast<double>(env.Int("MARKET_RATE_ACCOUNT_PER_SECOND", 20, 1, 100000));
   config.per_account.burst =

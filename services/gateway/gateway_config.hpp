@@ -10,12 +10,13 @@
 #include "login_throttle.hpp"
 #include "market/common/config.hpp"
 #include "rate_limiter.hpp"
+#include "session_lifetimes.hpp"
 #include "upstreams.hpp"
 
 namespace market::gateway {
 
 struct GatewayConfig {
-  std::chrono::seconds token_lifetime{3600};
+  SessionLifetimes sessions;
   // Calls from a signed-in account are limited per account; every call also per client address
   // (a looser budget, since several people may share an address).
   RateLimit per_account{.per_second = 20, .burst = 40};

@@ -10,6 +10,7 @@ inline constexpr runtime::ServiceIdentity kIdentity{
     .name = "gateway",
     .full_service_name = "market.identity.v1.IdentityService",
     .default_port = 8080,
+    .signs_user_tokens = true,
 };
 
 }  // namespace market::gateway

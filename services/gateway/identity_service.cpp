@@ -3,9 +3,12 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "market/auth/password.hpp"
+#include "market/auth/sha256.hpp"
 #include "market/common/log.hpp"
 #include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
+#include "refresh_token.hpp"
+#include "session_repository.hpp"
 
 namespace market::gateway {
 namespace {
@@ -37,6 +40,25 @@ const std::string& DecoyPasswordHash() {
   return hash;
 }
 
+// The one answer for every refresh token that does not open a session (unknown, expired, spent
+// or revoked), so that a probe learns nothing about which.
+Status InvalidRefreshToken() { return UnauthenticatedError("refresh_token: is not valid"); }
+
+google::protobuf::Timestamp UnixSeconds(std::int64_t seconds) {
+  return TimeUtil::SecondsToTimestamp(seconds);
+}
+
+// What a refresh found, decided inside its transaction: a reuse must commit its revocation,
+// so it cannot be an error Status there (that would roll the revocation back).
+enum class RefreshOutcome { kRotated, kReused, kInvalid };
+
+struct RefreshResult {
+  RefreshOutcome outcome = RefreshOutcome::kInvalid;
+  std::string account_id{};
+  std::optional<AccountRecord> account{};
+  std::int64_t refresh_expires_at = 0;
+};
+
 }  // namespace
 
 void ToProto(const AccountRecord& record, v1::Account& account) {
@@ -52,8 +74,20 @@ void ToProto(const AccountRecord& record, v1::Account& account) {
 }
 
 IdentityService::IdentityService(pg::Pool& pool, const auth::TokenSigner& signer,
-                                 LoginThrottle& throttle, std::chrono::seconds token_lifetime)
-    : pool_(pool), signer_(signer), throttle_(throttle), token_lifetime_(token_lifetime) {}
+                                 LoginThrottle& throttle, SessionLifetimes lifetimes)
+    : pool_(pool), signer_(signer), throttle_(throttle), lifetimes_(lifetimes) {}
+
+std::pair<std::string, google::protobuf::Timestamp> IdentityService::IssueAccessToken(
+    const AccountRecord& account) const {
+  auth::Principal principal;
+  principal.subject = account.id;
+  principal.roles = account.roles;
+  principal.country = account.country;
+  principal.expires_at = std::chrono::system_clock::now() + lifetimes_.access_token;
+  const auto expires =
+      std::chrono::duration_cast<std::chrono::seconds>(principal.expires_at.time_since_epoch());
+  return {signer_.Issue(principal), UnixSeconds(expires.count())};
+}
 
 Status IdentityService::Register(const connect::CallContext& ctx,
                                  const v1::RegisterRequest& request,
@@ -93,18 +127,82 @@ Status IdentityService::Login(const connect::CallContext& ctx, const v1::LoginRe
   }
   throttle_.RecordSuccess(email);
 
-  auth::Principal principal;
-  principal.subject = found->id;
-  principal.roles = found->roles;
-  principal.country = found->country;
-  principal.expires_at = std::chrono::system_clock::now() + token_lifetime_;
-  response.set_access_token(signer_.Issue(principal));
-  *response.mutable_expires_at() = TimeUtil::SecondsToTimestamp(
-      std::chrono::duration_cast<std::chrono::seconds>(principal.expires_at.time_since_epoch())
-          .count());
+  const std::string refresh_token = NewRefreshToken();
+  MARKET_ASSIGN_OR_RETURN(InsertedRefreshToken session,
+                          pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
+                                            [&](pqxx::work& tx) -> StatusOr<InsertedRefreshToken> {
+                                              return InsertRefreshToken(
+                                                  tx, auth::Sha256Hex(refresh_token), found->id, "",
+                                                  lifetimes_.refresh_token);
+                                            }));
+  auto [access_token, expires_at] = IssueAccessToken(*found);
+  response.set_access_token(std::move(access_token));
+  *response.mutable_expires_at() = expires_at;
+  response.set_refresh_token(refresh_token);
+  *response.mutable_refresh_expires_at() = UnixSeconds(session.expires_at_unix_seconds);
   ToProto(*found, *response.mutable_account());
   log::Info("login", {{"account_id", found->id}});
   return OkStatus();
+}
+
+Status IdentityService::Refresh(const connect::CallContext& ctx, const v1::RefreshRequest& request,
+                                v1::RefreshResponse& response) {
+  MARKET_RETURN_IF_ERROR(CheckRefreshTokenShape(request.refresh_token()));
+  const std::string presented_hash = auth::Sha256Hex(request.refresh_token());
+  const std::string next_token = NewRefreshToken();
+  // One transaction, the presented token's row locked first: of two concurrent refreshes of one
+  // token, the second waits, then finds it spent, which is a reuse.
+  MARKET_ASSIGN_OR_RETURN(
+      RefreshResult result,
+      pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
+                        [&](pqxx::work& tx) -> StatusOr<RefreshResult> {
+                          const auto token = LockRefreshToken(tx, presented_hash);
+                          if (!token || token->revoked) return RefreshResult{};
+                          if (token->spent) {
+                            // A spent token comes back only from someone who copied it: end the
+                            // session for both the thief and the owner (RFC 9700 section 4.14.2).
+                            RevokeFamily(tx, token->family_id);
+                            return RefreshResult{.outcome = RefreshOutcome::kReused,
+                                                 .account_id = token->account_id};
+                          }
+                          if (token->expired) return RefreshResult{};
+                          auto account = FindAccountById(tx, token->account_id);
+                          if (!account) return RefreshResult{};
+                          MarkRefreshTokenSpent(tx, presented_hash);
+                          const InsertedRefreshToken next =
+                              InsertRefreshToken(tx, auth::Sha256Hex(next_token), account->id,
+                                                 token->family_id, lifetimes_.refresh_token);
+                          return RefreshResult{.outcome = RefreshOutcome::kRotated,
+                                               .account = std::move(account),
+                                               .refresh_expires_at = next.expires_at_unix_seconds};
+                        }));
+  if (result.outcome == RefreshOutcome::kReused) {
+    log::Warn("spent refresh token presented again; its session is revoked",
+              {{"account_id", result.account_id}, {"peer", ctx.peer}});
+  }
+  if (result.outcome != RefreshOutcome::kRotated) return InvalidRefreshToken();
+
+  auto [access_token, expires_at] = IssueAccessToken(*result.account);
+  response.set_access_token(std::move(access_token));
+  *response.mutable_expires_at() = expires_at;
+  response.set_refresh_token(next_token);
+  *response.mutable_refresh_expires_at() = UnixSeconds(result.refresh_expires_at);
+  return OkStatus();
+}
+
+Status IdentityService::Logout(const connect::CallContext& ctx, const v1::LogoutRequest& request,
+                               v1::LogoutResponse&) {
+  MARKET_RETURN_IF_ERROR(CheckRefreshTokenShape(request.refresh_token()));
+  const std::string hash = auth::Sha256Hex(request.refresh_token());
+  // Logging out twice is fine: a revoked session stays revoked. An unknown token is refused so
+  // that a client does not believe it ended a session it never held.
+  return pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
+                           [&](pqxx::work& tx) -> Status {
+                             const auto token = LockRefreshToken(tx, hash);
+                             if (!token) return InvalidRefreshToken();
+                             RevokeFamily(tx, token->family_id);
+                             return OkStatus();
+                           });
 }
 
 StatusOr<AccountRecord> IdentityService::CallerAccount(const connect::CallContext& ctx) {
@@ -145,6 +243,8 @@ Status IdentityService::ChangePassword(const connect::CallContext& ctx,
                                              if (!UpdatePasswordHash(tx, account.id, new_hash)) {
                                                return NotFoundError("account: no longer exists");
                                              }
+                                             // Whoever knew the old password may hold a session.
+                                             RevokeAccountSessions(tx, account.id);
                                              return OkStatus();
                                            }));
   log::Info("password changed", {{"account_id", account.id}});

@@ -20,20 +20,19 @@
 #include "listings_app.hpp"
 #include "listings_identity.hpp"
 #include "listings_migrations.hpp"
+#include "market/auth/service_tokens.hpp"
 #include "market/auth/token.hpp"
 #include "market/common/base64url.hpp"
 #include "market/connect/client.hpp"
 #include "market/http/client.hpp"
 #include "market/testing/service.hpp"
+#include "market/testing/token_keys.hpp"
 
 namespace market::listings {
 namespace {
 
 using namespace std::chrono_literals;
 using google::protobuf::util::MessageDifferencer;
-
-constexpr std::string_view kSecret = "listings-test-token-secret-0123456789abcdef";
-constexpr std::string_view kOtherSecret = "some-other-deployment-secret-0123456789abcdef";
 
 std::string NewAccountId() {
   static std::mt19937_64 random{std::random_device{}()};
@@ -50,11 +49,15 @@ struct TokenSpec {
   std::vector<auth::Role> roles;
   std::string country = "DE";
   std::chrono::seconds lifetime = 1h;
-  std::string_view secret = kSecret;
+  // Whose key signs: "users" (the gateway's), a service's name, or "stranger" for a key no
+  // verifier trusts, presented under the users key's kid.
+  std::string_view signer = "users";
 };
 
 std::string Bearer(const std::string& subject, const TokenSpec& spec) {
-  const auth::TokenSigner signer{std::string(spec.secret)};
+  static const auth::TokenSigner stranger("test-users", auth::Ed25519PrivateKey::Generate());
+  const auth::TokenSigner& signer =
+      spec.signer == "stranger" ? stranger : *testing::SharedTestTokenKeys().Signer(spec.signer);
   return "Bearer " + signer.Issue({.subject = subject,
                                    .roles = spec.roles,
                                    .country = spec.country,
@@ -104,8 +107,7 @@ class Listings {
  public:
   Listings()
       : started_(testing::StartService(kIdentity, migrations::listings(),
-                                       std::make_unique<ListingsApp>(),
-                                       {{"MARKET_TOKEN_SECRET", std::string(kSecret)}})),
+                                       std::make_unique<ListingsApp>())),
         http_(std::make_shared<http::Client>()) {}
 
   // The generated client, as other services will call listings.
@@ -180,8 +182,8 @@ TEST_CASE("UpsertMyProfile refuses every caller without a valid token", "[listin
                                      Base64UrlEncode(FreelancerClaims(freelancer)) +
                                      client_token.substr(client_token.rfind('.'));
 
-  const std::string alg_none = Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
-                               Base64UrlEncode(FreelancerClaims(freelancer)) + ".";
+  const std::string alg_none = Base64UrlEncode(R"({"alg":"none","typ":"JWT","kid":"test-users"})") +
+                               "." + Base64UrlEncode(FreelancerClaims(freelancer)) + ".";
 
   const std::pair<const char*, std::string> cases[] = {
       {"no token", ""},
@@ -191,8 +193,10 @@ TEST_CASE("UpsertMyProfile refuses every caller without a valid token", "[listin
       {"a tampered signature", "Bearer " + flipped_signature},
       {"a forged payload", "Bearer " + forged_payload},
       {"alg none without a signature", "Bearer " + alg_none},
-      {"a token signed with another secret",
-       Bearer(freelancer, {.roles = {auth::Role::kFreelancer}, .secret = kOtherSecret})},
+      {"a token signed with a key nobody trusts",
+       Bearer(freelancer, {.roles = {auth::Role::kFreelancer}, .signer = "stranger"})},
+      {"listings' own service key claiming the freelancer role",
+       Bearer(freelancer, {.roles = {auth::Role::kFreelancer}, .signer = "listings"})},
       {"garbage", "Bearer not.a.token"},
   };
   for (const auto& [name, bearer] : cases) {
@@ -204,13 +208,40 @@ TEST_CASE("UpsertMyProfile refuses every caller without a valid token", "[listin
   REQUIRE(listings.Upsert(GoodProfile(), valid).ok());
 }
 
+TEST_CASE("a service key cannot mint an operator; a service calls in its own name",
+          "[listings][auth]") {
+  Listings listings;
+  const std::string freelancer = NewAccountId();
+  // Bidding's genuine key, signing claims its scope does not allow: refused as unauthenticated,
+  // not merely permission_denied, since the token itself is not valid.
+  for (const auto& roles : {std::vector{auth::Role::kOperator},
+                            std::vector{auth::Role::kService, auth::Role::kOperator}}) {
+    const std::string forged =
+        Bearer("bidding", {.roles = roles, .country = "", .signer = "bidding"});
+    CHECK(CodeOf(listings.Get(freelancer, forged)) == StatusCode::kUnauthenticated);
+  }
+  CHECK(CodeOf(listings.Get(freelancer, Bearer("escrow", {.roles = {auth::Role::kService},
+                                                          .country = "",
+                                                          .signer = "bidding"}))) ==
+        StatusCode::kUnauthenticated);
+
+  // The same key through ServiceTokens and the client options: let in (no profile yet).
+  const auth::ServiceTokens bidding(testing::SharedTestTokenKeys().Signer("bidding"), "bidding");
+  v1::GetProfileRequest request;
+  request.set_freelancer_id(freelancer);
+  const auto reply = listings.Client().GetProfile(
+      request, connect::CallOptions::AsService(bidding, std::chrono::steady_clock::now() + 10s));
+  CHECK(CodeOf(reply) == StatusCode::kNotFound);
+}
+
 TEST_CASE("writing a profile or portfolio needs the freelancer role", "[listings][auth]") {
   Listings listings;
   const std::string account = NewAccountId();
   const std::pair<const char*, std::string> callers[] = {
       {"client", Bearer(account, {.roles = {auth::Role::kClient}})},
       {"operator", Bearer(account, {.roles = {auth::Role::kOperator}})},
-      {"service", Bearer("bidding", {.roles = {auth::Role::kService}, .country = ""})},
+      {"service",
+       Bearer("bidding", {.roles = {auth::Role::kService}, .country = "", .signer = "bidding"})},
   };
   for (const auto& [name, bearer] : callers) {
     INFO(name);
@@ -247,7 +278,7 @@ TEST_CASE("a freelancer's own profile is stored and any authenticated caller can
         ClientBearer(),
         FreelancerBearer(NewAccountId()),
         Bearer(NewAccountId(), {.roles = {auth::Role::kOperator}}),
-        Bearer("bidding", {.roles = {auth::Role::kService}, .country = ""}),
+        Bearer("bidding", {.roles = {auth::Role::kService}, .country = "", .signer = "bidding"}),
     };
     for (const auto& reader : readers) {
       for (const auto codec : {connect::Codec::kJson, connect::Codec::kProto}) {

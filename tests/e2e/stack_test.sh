@@ -3,7 +3,9 @@
 # service processes start against the private PostgreSQL and Redis of the test fixture,
 # migrate their schemas, answer the health RPC to curl in JSON and in binary protobuf and to
 # the standard Connect client for Node.js in both codecs (POST and GET), which also decodes the
-# field violations of a bad registration, and each drains and exits 0 on SIGTERM while under load.
+# field violations of a bad registration; a session rotates its refresh token and a replay
+# revokes it; a service off loopback without keys refuses to start; and each service drains and
+# exits 0 on SIGTERM while under load.
 set -uo pipefail
 : "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}" "${MARKET_TEST_PG_PORT:?}" "${MARKET_TEST_REDIS_PORT:?}" \
   "${MARKET_TEST_REDIS_CACHE_PORT:?}"
@@ -42,14 +44,25 @@ trap cleanup EXIT
 admin="postgresql://postgres@127.0.0.1:$MARKET_TEST_PG_PORT"
 psql "$admin/postgres" -qc "DROP DATABASE IF EXISTS market_e2e WITH (FORCE)" >/dev/null
 psql "$admin/postgres" -qc "CREATE DATABASE market_e2e" >/dev/null
-secret=$(head -c 48 /dev/urandom | base64 -w0)
+# Throwaway token keys: the gateway's users key and one per service, as deploy/local/run.sh makes.
+mkdir -m 700 "$work/keys"
+verify_keys=""
+for name in users listings bidding escrow reputation; do
+  (umask 077 && openssl genpkey -algorithm ed25519 -out "$work/keys/$name.pem")
+  openssl pkey -in "$work/keys/$name.pem" -pubout -out "$work/keys/$name.pub"
+  scope=users
+  [ "$name" = users ] || scope="service=$name"
+  verify_keys+="${verify_keys:+,}e2e-$name:$scope:$work/keys/$name.pub"
+done
 
 start_service() {
-  local svc=$1
+  local svc=$1 signer=$1
+  [ "$svc" = gateway ] && signer=users
   MARKET_HTTP_PORT=${port[$svc]} MARKET_PG_PORT=$MARKET_TEST_PG_PORT \
     MARKET_PG_DATABASE=market_e2e MARKET_PG_PASSWORD="e2e-$svc" \
-    MARKET_REDIS_EVENTS_PORT=$MARKET_TEST_REDIS_PORT \
-    MARKET_REDIS_CACHE_PORT=$MARKET_TEST_REDIS_CACHE_PORT MARKET_TOKEN_SECRET=$secret \
+    MARKET_REDIS_EVENTS_PORT=$MARKET_TEST_REDIS_PORT MARKET_REDIS_CACHE_PORT=$MARKET_TEST_REDIS_CACHE_PORT \
+    MARKET_TOKEN_SIGNING_KEY="$work/keys/$signer.pem" \
+    MARKET_TOKEN_SIGNING_KID="e2e-$signer" MARKET_TOKEN_VERIFY_KEYS="$verify_keys" \
     MARKET_DRAIN_TIMEOUT_MS=5000 \
     MARKET_UPSTREAM_LISTINGS=127.0.0.1:${port[listings]} MARKET_UPSTREAM_BIDDING=127.0.0.1:${port[bidding]} \
     MARKET_UPSTREAM_ESCROW=127.0.0.1:${port[escrow]} MARKET_UPSTREAM_REPUTATION=127.0.0.1:${port[reputation]} \
@@ -141,6 +154,25 @@ reply=$(post /market.listings.v1.ListingsService/GetProfile '{"freelancerId":"'"
 check "profile read back through the gateway" grep -q '"country":"PT"' <<<"$reply"
 reply=$(post /market.listings.v1.ListingsService/UpsertMyProfile "$profile")
 check "listings refuses a call without a token ($reply)" [ "$(tail -n1 <<<"$reply")" = 401 ]
+
+# Sessions: the refresh token rotates; the spent one, replayed, ends the session.
+reply=$(post /market.identity.v1.IdentityService/Login '{"email":"'"$email"'","password":"a long e2e password"}')
+refresh=$(head -n1 <<<"$reply" | sed -n 's/.*"refreshToken":"\([^"]*\)".*/\1/p')
+check "login returns a refresh token" [ -n "$refresh" ]
+reply=$(post /market.identity.v1.IdentityService/Refresh '{"refreshToken":"'"$refresh"'"}')
+rotated=$(head -n1 <<<"$reply" | sed -n 's/.*"refreshToken":"\([^"]*\)".*/\1/p')
+check "refresh rotates the refresh token ($reply)" [ -n "$rotated" -a "$rotated" != "$refresh" ]
+reply=$(post /market.identity.v1.IdentityService/Refresh '{"refreshToken":"'"$refresh"'"}')
+check "a replayed refresh token is refused ($reply)" [ "$(tail -n1 <<<"$reply")" = 401 ]
+reply=$(post /market.identity.v1.IdentityService/Refresh '{"refreshToken":"'"$rotated"'"}')
+check "the replay revoked the session ($reply)" [ "$(tail -n1 <<<"$reply")" = 401 ]
+
+# Off loopback, a service without keys or database password refuses to start, naming them.
+refusal=$(MARKET_HTTP_ADDRESS=0.0.0.0 MARKET_HTTP_PORT=28189 "$MARKET_BINARY_DIR/services/listings/market-listings" 2>&1)
+refusal_code=$?
+check "listings on 0.0.0.0 without keys exits 1 ($refusal_code)" [ "$refusal_code" -eq 1 ]
+check "the refusal names MARKET_TOKEN_VERIFY_KEYS" grep -q 'MARKET_TOKEN_VERIFY_KEYS: must be set' <<<"$refusal"
+check "the refusal names MARKET_PG_PASSWORD" grep -q 'MARKET_PG_PASSWORD: must be set' <<<"$refusal"
 
 # SIGTERM under load: in-flight calls finish (no failed responses), the process exits 0.
 cat >"$work/health.lua" <<'LUA'

@@ -17,16 +17,4 @@ Status RequireAnyRole(const Principal& principal, const std::vector<Role>& roles
   return PermissionDeniedError("this call needs the " + needed + " role");
 }
 
-ServiceTokens::ServiceTokens(const TokenSigner& signer, std::string service_name,
-                             std::chrono::seconds lifetime)
-    : signer_(signer), service_name_(std::move(service_name)), lifetime_(lifetime) {}
-
-std::string ServiceTokens::AuthorizationHeader(std::chrono::system_clock::time_point now) const {
-  Principal principal;
-  principal.subject = service_name_;
-  principal.roles = {Role::kService};
-  principal.expires_at = now + lifetime_;
-  return "Bearer " + signer_.Issue(principal);
-}
-
 }  // namespace market::auth

@@ -1,10 +1,5 @@
 #include "market/auth/token.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <array>
 #include <cctype>
 #include <stdexcept>
 
@@ -22,27 +17,6 @@ using Clock = std::chrono::system_clock;
 
 // Far larger than any token this code issues; bounds the work an attacker can ask for.
 constexpr std::size_t kMaxTokenBytes = 8192;
-constexpr std::size_t kSignatureBytes = 32;
-// {"alg":"HS256","typ":"JWT"}, the only header this code writes.
-constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
-
-std::string CheckedSecret(std::string secret) {
-  if (secret.size() < kMinSecretBytes) {
-    throw std::invalid_argument("token secret must be at least 32 bytes");
-  }
-  return secret;
-}
-
-std::array<unsigned char, kSignatureBytes> Sign(std::string_view secret,
-                                                std::string_view signing_input) {
-  std::array<unsigned char, kSignatureBytes> mac{};
-  unsigned int length = 0;
-  const unsigned char* result = HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-                                     reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                     signing_input.size(), mac.data(), &length);
-  if (result == nullptr || length != mac.size()) throw std::runtime_error("HMAC-SHA256 failed");
-  return mac;
-}
 
 std::optional<boost::json::object> DecodeObject(std::string_view segment) {
   const auto bytes = Base64UrlDecode(segment);
@@ -106,11 +80,18 @@ StatusOr<Principal> PrincipalFromClaims(const boost::json::object& claims, Clock
 
 }  // namespace
 
-TokenSigner::TokenSigner(std::string secret) : secret_(CheckedSecret(std::move(secret))) {}
+TokenSigner::TokenSigner(std::string kid, Ed25519PrivateKey key)
+    : kid_(std::move(kid)), key_(std::move(key)) {
+  if (!ValidateKid(kid_).ok()) throw std::invalid_argument("TokenSigner: malformed key id");
+}
 
 std::string TokenSigner::Issue(const Principal& principal) const {
   using std::chrono::duration_cast;
   using std::chrono::seconds;
+  boost::json::object header;
+  header["alg"] = kTokenAlgorithm;
+  header["typ"] = "JWT";
+  header["kid"] = kid_;
   boost::json::array roles;
   for (const Role role : principal.roles) roles.emplace_back(RoleName(role));
   boost::json::object claims;
@@ -121,20 +102,34 @@ std::string TokenSigner::Issue(const Principal& principal) const {
   claims["iat"] = duration_cast<seconds>(Clock::now().time_since_epoch()).count();
   claims["exp"] = duration_cast<seconds>(principal.expires_at.time_since_epoch()).count();
 
-  std::string token = Base64UrlEncode(kHeader);
+  std::string token = Base64UrlEncode(boost::json::serialize(header));
   token += '.';
   token += Base64UrlEncode(boost::json::serialize(claims));
-  const auto mac = Sign(secret_, token);
+  const std::string signature = key_.Sign(token);
   token += '.';
-  token += Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
+  token += Base64UrlEncode(signature);
   return token;
 }
 
-TokenVerifier::TokenVerifier(std::string secret, std::chrono::seconds leeway)
-    : secret_(CheckedSecret(std::move(secret))), leeway_(leeway) {}
+TokenVerifier::TokenVerifier(std::shared_ptr<const KeySet> keys, VerifierOptions options)
+    : keys_(std::move(keys)),
+      leeway_(options.leeway),
+      cache_(std::make_unique<TokenCache>(options.cache_capacity)) {
+  if (!keys_) throw std::invalid_argument("TokenVerifier needs a key set");
+}
 
 StatusOr<Principal> TokenVerifier::Verify(std::string_view token, Clock::time_point now) const {
   if (token.empty() || token.size() > kMaxTokenBytes) return MalformedToken();
+  // Only tokens that passed every check below are cached, each until its expiry (plus leeway):
+  // a hit is exactly as good as verifying again.
+  if (auto cached = cache_->Find(token, now)) return *std::move(cached);
+  auto verified = VerifyUncached(token, now);
+  if (verified.ok()) cache_->Insert(token, *verified, verified->expires_at + leeway_);
+  return verified;
+}
+
+StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token,
+                                                  Clock::time_point now) const {
   const auto first_dot = token.find('.');
   const auto second_dot = token.find('.', first_dot + 1);
   if (first_dot == std::string_view::npos || second_dot == std::string_view::npos ||
@@ -145,28 +140,35 @@ StatusOr<Principal> TokenVerifier::Verify(std::string_view token, Clock::time_po
   const std::string_view payload_segment = token.substr(first_dot + 1, second_dot - first_dot - 1);
   const std::string_view signature_segment = token.substr(second_dot + 1);
 
-  // The algorithm is fixed by this verifier, not chosen by the token: anything but HS256
-  // ("none", HS512, RS256 with the secret misused as a public key) is refused outright.
+  // The algorithm is fixed by this verifier, not chosen by the token: anything but EdDSA
+  // ("none", HS256 with a public key misused as an HMAC secret, ES256) is refused outright.
   const auto header = DecodeObject(header_segment);
   if (!header) return MalformedToken();
   const auto* algorithm = StringClaim(*header, "alg");
-  if (algorithm == nullptr || *algorithm != "HS256") {
+  if (algorithm == nullptr || *algorithm != kTokenAlgorithm) {
     return UnauthenticatedError("unsupported token algorithm");
   }
   // RFC 7515 section 4.1.11: extensions named in "crit" must be understood; this code knows none.
   if (header->contains("crit")) return UnauthenticatedError("unsupported token algorithm");
+  const auto* kid = StringClaim(*header, "kid");
+  if (kid == nullptr) return UnauthenticatedError("token names no signing key");
+  const KeySet::Entry* key = keys_->Find(*kid);
+  if (key == nullptr) return UnauthenticatedError("token is signed with an unknown key");
 
   const auto signature = Base64UrlDecode(signature_segment);
   if (!signature) return MalformedToken();
-  const auto expected = Sign(secret_, token.substr(0, second_dot));
-  if (signature->size() != expected.size() ||
-      CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
+  if (!key->key.Verify(token.substr(0, second_dot), *signature)) {
     return UnauthenticatedError("invalid token signature");
   }
 
   const auto claims = DecodeObject(payload_segment);
   if (!claims) return MalformedToken();
-  return PrincipalFromClaims(*claims, now, leeway_);
+  MARKET_ASSIGN_OR_RETURN(Principal principal, PrincipalFromClaims(*claims, now, leeway_));
+  // A genuine signature proves only which key signed; the key's scope says what it may sign.
+  if (!key->scope.Allows(principal)) {
+    return UnauthenticatedError("token claims more than its signing key may grant");
+  }
+  return principal;
 }
 
 StatusOr<Principal> TokenVerifier::VerifyAuthorizationHeader(std::string_view header,

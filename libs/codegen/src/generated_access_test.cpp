@@ -19,7 +19,21 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view kSecret = "generated-access-test-secret-0123456789";
+// The gateway's users key and bidding's service key, as a deployment's verifiers know them.
+struct Keys {
+  auth::Ed25519PrivateKey users = auth::Ed25519PrivateKey::Generate();
+  auth::Ed25519PrivateKey bidding = auth::Ed25519PrivateKey::Generate();
+  std::shared_ptr<auth::KeySet> set = std::make_shared<auth::KeySet>();
+  Keys() {
+    REQUIRE(set->Add("users-1", auth::KeyScope::Users(), users.PublicKey()).ok());
+    REQUIRE(set->Add("bidding-1", auth::KeyScope::Service("bidding"), bidding.PublicKey()).ok());
+  }
+};
+
+const Keys& TestKeys() {
+  static const Keys keys;
+  return keys;
+}
 
 class CountingService final : public WellFormedServiceBase {
  public:
@@ -41,7 +55,7 @@ class CountingService final : public WellFormedServiceBase {
 
 class Served {
  public:
-  Served() : verifier_(std::string(kSecret)) {
+  Served() : verifier_(TestKeys().set) {
     auto router = std::make_shared<connect::Router>(&verifier_);
     Register(*router, service);
     connect::ServerOptions options;
@@ -64,16 +78,23 @@ class Served {
   std::unique_ptr<connect::Server> server_;
 };
 
-connect::CallOptions As(std::optional<auth::Role> role, std::string_view secret = kSecret) {
+// A call with a token for `role`: service tokens from bidding's key, the others from the users
+// key, or from `stranger` when given (a key the verifiers do not trust, under a trusted kid).
+connect::CallOptions As(std::optional<auth::Role> role,
+                        const auth::Ed25519PrivateKey* stranger = nullptr) {
   connect::CallOptions options;
   options.deadline = std::chrono::steady_clock::now() + 5s;
   if (role) {
+    const bool service = *role == auth::Role::kService;
     auth::Principal principal;
-    principal.subject = "3f1c2b1e-0000-4000-8000-000000000001";
+    principal.subject = service ? "bidding" : "3f1c2b1e-0000-4000-8000-000000000001";
     principal.roles = {*role};
     principal.country = "DE";
     principal.expires_at = std::chrono::system_clock::now() + 1h;
-    options.authorization = "Bearer " + auth::TokenSigner(std::string(secret)).Issue(principal);
+    const auth::TokenSigner signer = stranger != nullptr ? auth::TokenSigner("users-1", *stranger)
+                                     : service ? auth::TokenSigner("bidding-1", TestKeys().bidding)
+                                               : auth::TokenSigner("users-1", TestKeys().users);
+    options.authorization = "Bearer " + signer.Issue(principal);
   }
   return options;
 }
@@ -89,8 +110,8 @@ TEST_CASE("a method for some roles runs its handler only for a token with one of
     CHECK(served.service.calls == 0);
   }
   SECTION("a token signed with another key: unauthenticated, handler not called") {
-    const auto reply =
-        client.ForClients(Ping(), As(auth::Role::kClient, "another-secret-0123456789abcdefgh"));
+    const auth::Ed25519PrivateKey stranger = auth::Ed25519PrivateKey::Generate();
+    const auto reply = client.ForClients(Ping(), As(auth::Role::kClient, &stranger));
     CHECK(reply.status().code() == StatusCode::kUnauthenticated);
     CHECK(served.service.calls == 0);
   }

@@ -110,6 +110,24 @@ void Env::Record(std::string_view name, std::string shown, std::optional<std::st
   reads_.push_back(Read{std::string(name), std::move(shown), std::move(error)});
 }
 
+bool Env::Has(std::string_view name) const { return Lookup(name).has_value(); }
+
+void Env::Retired(std::string_view name, std::string_view replacement) {
+  if (!Has(name)) return;
+  Record(name, "<set>", std::string(name) + ": is retired; " + std::string(replacement));
+}
+
+void Env::Fail(std::string_view name, std::string_view rule) {
+  std::string error = std::string(name) + ": " + std::string(rule);
+  for (auto& read : reads_) {
+    if (read.name == name) {
+      read.error = std::move(error);
+      return;
+    }
+  }
+  reads_.push_back(Read{std::string(name), Has(name) ? "<set>" : "<default>", std::move(error)});
+}
+
 std::string Env::String(std::string_view name, std::string_view fallback) {
   std::string value = Lookup(name).value_or(std::string(fallback));
   Record(name, MaskCredentials(value), std::nullopt);

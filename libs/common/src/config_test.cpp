@@ -156,6 +156,34 @@ TEST_CASE("reading a variable again replaces its earlier verdict", "[config]") {
   CHECK(env.Describe().size() == 1);
 }
 
+TEST_CASE("a retired variable that is set fails the check, naming what replaced it", "[config]") {
+  Env unset(Vars{});
+  unset.Retired("MARKET_OLD", "use MARKET_NEW");
+  CHECK(unset.Check().ok());
+  CHECK(unset.Describe().empty());
+
+  Env set(Vars{{"MARKET_OLD", "s3cr3t"}});
+  set.Retired("MARKET_OLD", "use MARKET_NEW");
+  CHECK(set.Check() == InvalidArgumentError("MARKET_OLD: is retired; use MARKET_NEW"));
+  // Its value may be a secret: it is never shown.
+  CHECK(set.Describe() ==
+        std::vector<std::pair<std::string, std::string>>{{"MARKET_OLD", "<set>"}});
+}
+
+TEST_CASE("Fail adds a rule checked elsewhere to the variables Check names", "[config]") {
+  Env env(Vars{{"MARKET_KEY_FILE", "/no/such/file"}, {"MARKET_HTTP_PORT", "x"}});
+  CHECK(env.Has("MARKET_KEY_FILE"));
+  CHECK_FALSE(env.Has("MARKET_OTHER"));
+  (void)env.String("MARKET_KEY_FILE", "");
+  (void)env.Port("MARKET_HTTP_PORT", 8080);
+  env.Fail("MARKET_KEY_FILE", "cannot read key file \"/no/such/file\"");
+  env.Fail("MARKET_OTHER", "must be set");
+  CHECK(env.Check() ==
+        InvalidArgumentError("MARKET_KEY_FILE: cannot read key file \"/no/such/file\"; "
+                             "MARKET_HTTP_PORT: must be an integer in [1, 65535], got \"x\"; "
+                             "MARKET_OTHER: must be set"));
+}
+
 TEST_CASE("Describe lists effective values in read order and masks secrets", "[config]") {
   Env env(Vars{{"MARKET_HTTP_PORT", "9000"},
                {"MARKET_TOKEN_SECRET", "s3cr3t-value-that-must-not-appear"},

@@ -14,12 +14,11 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// Local-stack defaults. deploy/local/run.sh starts PostgreSQL and Redis on these ports and
-// bootstraps each service's role with the password below; anything else sets the variables.
+// Local-stack defaults. deploy/local/run.sh starts PostgreSQL and Redis on these ports; a
+// service on loopback without MARKET_PG_PASSWORD uses its role's local development password.
 constexpr std::uint16_t kLocalPostgresPort = 15432;
 constexpr std::uint16_t kLocalRedisEventsPort = 16379;
 constexpr std::uint16_t kLocalRedisCachePort = 16380;
-constexpr std::string_view kLocalTokenSecret = "market-local-development-token-secret-0123456789";
 
 StatusOr<log::Level> ParseLogLevel(std::string_view name) {
   if (const std::optional<log::Level> level = log::LevelFromName(name)) return *level;
@@ -81,7 +80,14 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   const std::uint16_t pg_port = env.Port("MARKET_PG_PORT", kLocalPostgresPort);
   const std::string pg_database = env.String("MARKET_PG_DATABASE", "market");
   const std::string pg_user = env.String("MARKET_PG_USER", default_role);
+  // Development secrets are predictable: they may only guard a process nobody else can reach.
+  const bool loopback = IsLoopbackAddress(http.address);
   const std::string pg_password = env.Secret("MARKET_PG_PASSWORD", default_role + "_local");
+  if (!loopback && !env.Has("MARKET_PG_PASSWORD")) {
+    env.Fail("MARKET_PG_PASSWORD",
+             "must be set when MARKET_HTTP_ADDRESS is not loopback; the local development "
+             "password serves loopback only");
+  }
   config.pg_schema = env.String("MARKET_PG_SCHEMA", config.name);
   config.pg.max_connections = static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
   config.pg.acquire_timeout = env.Millis("MARKET_PG_ACQUIRE_TIMEOUT_MS", milliseconds(2000),
@@ -96,20 +102,14 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   // The single-Redis settings would now silently configure nothing: refuse them by name.
   for (const std::string_view retired : {"MARKET_REDIS_HOST", "MARKET_REDIS_PORT",
                                          "MARKET_REDIS_PASSWORD", "MARKET_REDIS_TIMEOUT_MS"}) {
-    if (!env.String(retired, "").empty()) {
-      return InvalidArgumentError(std::string(retired) +
-                                  ": retired; set MARKET_REDIS_EVENTS_* (Streams) and "
-                                  "MARKET_REDIS_CACHE_* (cache, rate limits), which may name one "
-                                  "server");
-    }
+    env.Retired(retired,
+                "set MARKET_REDIS_EVENTS_* (Streams) and MARKET_REDIS_CACHE_* (cache, rate "
+                "limits), which may name one server");
   }
   config.redis_events = ReadRedis(env, "EVENTS", kLocalRedisEventsPort);
   config.redis_cache = ReadRedis(env, "CACHE", kLocalRedisCachePort);
 
-  config.token_secret = env.Secret("MARKET_TOKEN_SECRET", kLocalTokenSecret);
-  if (config.token_secret.size() < 32) {
-    return InvalidArgumentError("MARKET_TOKEN_SECRET: must be at least 32 bytes");
-  }
+  config.tokens = LoadTokenKeys(env, identity.name, identity.signs_user_tokens, loopback);
   MARKET_ASSIGN_OR_RETURN(config.log_level, ParseLogLevel(env.String("MARKET_LOG_LEVEL", "info")));
   config.relay_events = env.Bool("MARKET_RELAY_EVENTS", true);
   config.instance_name = env.String("MARKET_INSTANCE_NAME", config.name + "-" + HostName());

@@ -42,7 +42,7 @@ Status ServiceHost::Start() {
 
   redis_events_ = std::make_unique<redis::Client>(config_.redis_events);
   redis_cache_ = std::make_unique<redis::Client>(config_.redis_cache);
-  tokens_ = std::make_unique<auth::TokenVerifier>(config_.token_secret);
+  tokens_ = std::make_unique<auth::TokenVerifier>(config_.tokens.verify_keys);
   background_ = std::make_unique<Background>(*pg_, *redis_events_, config_.instance_name);
   parts_ = std::make_unique<ServiceParts>(
       ServiceParts{config_, *pg_, *redis_events_, *redis_cache_, *tokens_, *background_});

@@ -1,12 +1,11 @@
 #include "market/testing/tokens.hpp"
 
-#include "market/auth/token.hpp"
+#include "market/testing/token_keys.hpp"
 
 namespace market::testing {
 
 std::string BearerFor(const auth::Principal& principal) {
-  static const auth::TokenSigner signer{std::string(kTestTokenSecret)};
-  return "Bearer " + signer.Issue(principal);
+  return "Bearer " + SharedTestTokenKeys().Issue(principal);
 }
 
 }  // namespace market::testing

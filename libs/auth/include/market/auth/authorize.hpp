@@ -13,7 +13,6 @@
 // other than the signed token.
 #pragma once
 
-#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,21 +30,5 @@ StatusOr<Principal> Authenticate(const TokenVerifier& verifier,
 // OK when the principal holds at least one of `roles`; otherwise permission_denied naming the
 // roles the call needs.
 Status RequireAnyRole(const Principal& principal, const std::vector<Role>& roles);
-
-// Tokens a service presents when it calls another service: role kService, subject the
-// service's name, short-lived and re-issued before they expire.
-class ServiceTokens {
- public:
-  ServiceTokens(const TokenSigner& signer, std::string service_name,
-                std::chrono::seconds lifetime = std::chrono::seconds(300));
-  // "Bearer <token>", ready for the Authorization header.
-  std::string AuthorizationHeader(
-      std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
-
- private:
-  const TokenSigner& signer_;
-  std::string service_name_;
-  std::chrono::seconds lifetime_;
-};
 
 }  // namespace market::auth

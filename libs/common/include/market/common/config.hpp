@@ -8,7 +8,7 @@
 //   market::config::Env env;
 //   const auto port = env.Port("MARKET_HTTP_PORT", 8080);
 //   const auto timeout = env.Millis("MARKET_PG_TIMEOUT", 5s, 100ms, 60s);
-//   const auto secret = env.Secret("MARKET_TOKEN_SECRET", "local-development-secret-32-bytes");
+//   const auto password = env.Secret("MARKET_PG_PASSWORD", "local-development-password");
 //   if (auto status = env.Check(); !status.ok()) {
 //     market::log::Error("bad configuration", {{"error", status.message()}});
 //     return 2;
@@ -53,6 +53,16 @@ class Env {
                                    std::chrono::milliseconds min, std::chrono::milliseconds max);
   // true/false/1/0/yes/no, in any letter case.
   bool Bool(std::string_view name, bool fallback);
+
+  // Whether the variable is set at all (possibly to ""). Not recorded as a read.
+  bool Has(std::string_view name) const;
+  // A variable this release no longer reads: when it is set, Check() fails saying so and what
+  // replaced it, so that nobody believes a setting is in force when it is not.
+  void Retired(std::string_view name, std::string_view replacement);
+  // Records that `name`, read above, breaks `rule` for a reason only its user can tell (a key
+  // file that does not parse, a setting that contradicts another), so that Check() names it with
+  // the others: "<name>: <rule>".
+  void Fail(std::string_view name, std::string_view rule);
 
   // OK, or invalid_argument naming every bad variable with its rule, in the order read, e.g.
   // `MARKET_HTTP_PORT: must be an integer in [1, 65535], got "abc"`, joined by "; ".

@@ -7,6 +7,8 @@
 //                           PlaceBidResponse& resp) override {
 //     const auto& freelancer = ctx.Caller();   // checked against the method's access already
 //     auto job = listings_.GetJob(get_job, market::connect::CallOptions::PropagatedFrom(ctx));
+//     // or, in the service's own name, with its own short-lived service token:
+//     auto job = listings_.GetJob(get_job, market::connect::CallOptions::AsService(ctx, tokens_));
 //     ...
 //   }
 #pragma once
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "market/auth/principal.hpp"
+#include "market/auth/service_tokens.hpp"
 
 namespace market::connect {
 
@@ -55,6 +58,17 @@ struct CallOptions {
   // The same deadline, credentials and request id as the call being served.
   static CallOptions PropagatedFrom(const CallContext& ctx) {
     return CallOptions{ctx.deadline, ctx.authorization, ctx.request_id};
+  }
+
+  // The same deadline and request id, but the calling service's own token: for calls a service
+  // makes in its own name rather than its caller's (auth/service_tokens.hpp).
+  static CallOptions AsService(const CallContext& ctx, const auth::ServiceTokens& tokens) {
+    return CallOptions{ctx.deadline, tokens.AuthorizationHeader(), ctx.request_id};
+  }
+  // For work no call started (event consumers, timers), bounded by `deadline`.
+  static CallOptions AsService(const auth::ServiceTokens& tokens,
+                               std::chrono::steady_clock::time_point deadline) {
+    return CallOptions{deadline, tokens.AuthorizationHeader(), {}};
   }
 };
 

@@ -20,6 +20,7 @@
 #include "market/connect/server.hpp"
 #include "market/pg/pool.hpp"
 #include "market/redis/client.hpp"
+#include "market/runtime/token_keys.hpp"
 
 namespace market::runtime {
 
@@ -28,6 +29,9 @@ struct ServiceIdentity {
   std::string_view name;               // "listings": also its schema and database role suffix
   std::string_view full_service_name;  // "market.listings.v1.ListingsService"
   std::uint16_t default_port;          // its port in the local stack
+  // The gateway signs user tokens with the "users" key; every other process signs only its own
+  // service tokens, with a "service=<name>" key.
+  bool signs_user_tokens = false;
 };
 
 struct ServiceConfig {
@@ -41,7 +45,7 @@ struct ServiceConfig {
   // nothing on disk, memory-bounded, every key with an expiry).
   redis::Options redis_events;
   redis::Options redis_cache;
-  std::string token_secret;
+  TokenKeys tokens;
   log::Level log_level = log::Level::kInfo;
   // Whether this process runs the outbox relay for its schema.
   bool relay_events = true;
@@ -53,7 +57,9 @@ struct ServiceConfig {
 };
 
 // Reads the MARKET_* variables (see the README's configuration table). invalid_argument names
-// every bad variable and its rule.
+// every bad variable and its rule. Development secrets (the local database password, generated
+// token keys) are used only when the server listens on loopback; elsewhere a missing secret
+// refuses the start naming its variable.
 StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, config::Env& env);
 
 }  // namespace market::runtime
