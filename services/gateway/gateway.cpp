@@ -40,9 +40,13 @@ Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
       verifier_(parts.tokens),
       signer_(parts.config.token_secret),
       login_throttle_(parts.redis, config_.login_throttle),
+      password_hasher_(config_.password_hashing),
       per_account_(parts.redis, config_.per_account),
       per_address_(parts.redis, config_.per_address),
-      identity_(parts.pg, signer_, login_throttle_, config_.token_lifetime),
+      password_per_address_(parts.redis, config_.password_per_address),
+      identity_(parts.pg, signer_,
+                PasswordGuards{login_throttle_, password_hasher_, password_per_address_},
+                config_.token_lifetime),
       proxy_(upstream_client_, config_.upstreams),
       cors_(config_.cors_origins) {}
 

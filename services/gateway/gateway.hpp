@@ -23,6 +23,7 @@
 #include "market/connect/server.hpp"
 #include "market/http/client.hpp"
 #include "market/runtime/service_parts.hpp"
+#include "password_hasher.hpp"
 #include "rate_limiter.hpp"
 
 namespace market::gateway {
@@ -46,8 +47,10 @@ class Gateway {
   const auth::TokenVerifier& verifier_;
   auth::TokenSigner signer_;
   LoginThrottle login_throttle_;
+  PasswordHasher password_hasher_;
   RateLimiter per_account_;
   RateLimiter per_address_;
+  RateLimiter password_per_address_;
   IdentityService identity_;
   http::Client upstream_client_;
   ConnectProxy proxy_;

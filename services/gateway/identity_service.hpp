@@ -4,7 +4,8 @@
 // password for a signed, expiring token; Me and ChangePassword need that token, which the
 // generated registration (identity.connect.h) has verified before they run. Logic only:
 //
-//   IdentityService identity(pool, signer, throttle, std::chrono::hours(1));
+//   IdentityService identity(pool, signer, {throttle, hasher, password_budget},
+//                            std::chrono::hours(1));
 //   market::identity::v1::Register(router, identity);
 #pragma once
 
@@ -17,12 +18,22 @@
 #include "market/identity/v1/identity.connect.h"
 #include "market/identity/v1/identity.pb.h"
 #include "market/pg/pool.hpp"
+#include "password_hasher.hpp"
+#include "rate_limiter.hpp"
 
 namespace market::gateway {
 
+// What guards the passwords: guessing, hashing capacity, and each address's budget of
+// password work (Register and Login hash or verify one each).
+struct PasswordGuards {
+  LoginThrottle& throttle;
+  PasswordHasher& hasher;
+  RateLimiter& per_address;
+};
+
 class IdentityService final : public identity::v1::IdentityServiceBase {
  public:
-  IdentityService(pg::Pool& pool, const auth::TokenSigner& signer, LoginThrottle& throttle,
+  IdentityService(pg::Pool& pool, const auth::TokenSigner& signer, PasswordGuards guards,
                   std::chrono::seconds token_lifetime);
 
   Status Register(const connect::CallContext& ctx, const identity::v1::RegisterRequest& request,
@@ -42,7 +53,12 @@ class IdentityService final : public identity::v1::IdentityServiceBase {
 
   pg::Pool& pool_;
   const auth::TokenSigner& signer_;
+  // Spends one of the caller's address's password budget; resource_exhausted when it is empty.
+  Status TakePasswordBudget(const connect::CallContext& ctx);
+
   LoginThrottle& throttle_;
+  PasswordHasher& hasher_;
+  RateLimiter& password_budget_;
   std::chrono::seconds token_lifetime_;
 };
 
