@@ -73,6 +73,8 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   config.pg.max_connections = static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
   config.pg.acquire_timeout = env.Millis("MARKET_PG_ACQUIRE_TIMEOUT_MS", milliseconds(2000),
                                          milliseconds(1), milliseconds(60000));
+  config.pg.statement_timeout = env.Millis("MARKET_PG_STATEMENT_TIMEOUT_MS", milliseconds(5000),
+                                           milliseconds(10), milliseconds(600000));
   config.pg.dsn = pg::MakeConninfo({{"host", pg_host},
                                     {"port", std::to_string(pg_port)},
                                     {"dbname", pg_database},
