@@ -41,7 +41,10 @@ class Gateway {
                                       const connect::RequestInfo& info);
   std::optional<http::Response> Forward(const http::Request& request,
                                         const connect::RequestInfo& info);
-  void Finish(const http::Request& request, http::Response& response);
+  // CORS headers, then the access log line: method, path, status, latency, and the upstream
+  // service the path routes to ("gateway" for the paths the gateway serves itself).
+  void Finish(const http::Request& request, http::Response& response,
+              const connect::AnswerInfo& answer);
 
   GatewayConfig config_;
   const auth::TokenVerifier& verifier_;
