@@ -56,6 +56,8 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
                                   milliseconds(600000));
   http.max_connections =
       static_cast<std::size_t>(env.Int("MARKET_MAX_CONNECTIONS", 1024, 1, 100000));
+  http.max_connections_per_address =
+      static_cast<std::size_t>(env.Int("MARKET_MAX_CONNECTIONS_PER_ADDRESS", 64, 1, 100000));
   http.drain_timeout = env.Millis("MARKET_DRAIN_TIMEOUT_MS", milliseconds(25000), milliseconds(0),
                                   milliseconds(600000));
   config.server.worker_threads =
