@@ -162,7 +162,7 @@ TEST_CASE("a wrong password and an unknown email get the same answer", "[gateway
 
 TEST_CASE("repeated failed logins are throttled, even with the right password after them",
           "[gateway][identity]") {
-  auto gateway = testing::StartGateway({{"MARKET_LOGIN_MAX_FAILURES_ACCOUNT", "3"}});
+  auto gateway = testing::StartGateway({{"MARKET_LOGIN_MAX_FAILURES_ACCOUNT_ADDRESS", "3"}});
   REQUIRE(PostJson(gateway.port(), kRegister, Registration(Email("dee"))).result_int() == 200);
   for (int attempt = 0; attempt < 3; ++attempt) {
     CHECK(PostJson(gateway.port(), kLogin,

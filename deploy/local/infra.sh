@@ -2,7 +2,7 @@
 # Starts and stops a private PostgreSQL 15 cluster and two Redis 7 servers under a state
 # directory, on loopback ports of their own: no system services are used or touched.
 #
-#   infra.sh start    STATE_DIR PG_PORT REDIS_EVENTS_PORT [REDIS_CACHE_PORT]
+#   infra.sh start    STATE_DIR PG_PORT REDIS_EVENTS_PORT [REDIS_CACHE_PORT] [--secrets]
 #   infra.sh stop     STATE_DIR
 #   infra.sh redis-stop STATE_DIR [ROLE]
 #   infra.sh redis-start|redis-restart STATE_DIR PORT [ROLE]
@@ -15,9 +15,17 @@
 #           writes (its users then behave as without Redis) rather than evict a live rate-limit
 #           or throttle key. Every key written there carries an expiry.
 #
-# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user. Local
-# superuser access over loopback is trusted (this is a private development cluster); every
-# other role authenticates with scram-sha-256.
+# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user.
+#
+# With --secrets (the local stack, run.sh) nobody is trusted: the first start generates a
+# superuser password and a Redis password into STATE_DIR/secrets (directory 0700, files 0600,
+# created once and reused), every role authenticates with scram-sha-256 over loopback, and
+# Redis requires its password (from a config file, never the command line, which every local
+# user can read). `infra.sh secret STATE_DIR NAME` prints one (pg-superuser, redis, or any other
+# it then creates). Once a state directory has secrets, every later command uses them.
+#
+# Without --secrets (the test servers CTest starts and throws away under the build directory)
+# the superuser is trusted over loopback and Redis has no password.
 set -euo pipefail
 
 pg_bin=/usr/lib/postgresql/15/bin
@@ -25,6 +33,21 @@ cmd=${1:?usage: infra.sh start|stop|redis-stop|redis-start|redis-restart STATE_D
 state_dir=${2:?state directory required}
 mkdir -p "$state_dir"
 state_dir=$(cd "$state_dir" && pwd)
+
+secrets_dir="$state_dir/secrets"
+
+# Whether this state directory's servers use passwords.
+secured() { [ -f "$secrets_dir/redis" ]; }
+
+# Creates the secret NAME once: 32 random bytes as hex, safe in SQL and config files unquoted.
+make_secret() {
+  local file="$secrets_dir/$1"
+  [ -s "$file" ] && return
+  (umask 077 && mkdir -p "$secrets_dir" && chmod 700 "$secrets_dir" &&
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
+}
+
+secret() { cat "$secrets_dir/$1"; }
 
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -76,11 +99,24 @@ start_pg() {
       echo "host all all 127.0.0.1/32 scram-sha-256"
     } >>"$data/pg_hba.conf"
   fi
-  if as_pg "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    return
+  if ! as_pg "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_pg "$pg_bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start >/dev/null
+    echo "$port" >"$state_dir/pg.port"
   fi
-  as_pg "$pg_bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start >/dev/null
-  echo "$port" >"$state_dir/pg.port"
+  if secured && grep -q '^host.*trust' "$data/pg_hba.conf"; then
+    secure_pg "$port" "$data"
+  fi
+}
+
+# Gives the superuser its password (over loopback, still trusted at this point, with the
+# statement on stdin so the password is on no command line), then stops trusting anyone. Runs
+# once per cluster, including clusters created before secrets existed.
+secure_pg() {
+  local port=$1 data=$2
+  echo "ALTER ROLE postgres PASSWORD '$(secret pg-superuser)'" |
+    psql -q -v ON_ERROR_STOP=1 "postgresql://postgres@127.0.0.1:$port/postgres" >/dev/null
+  sed -i 's/^\(host.*\)trust$/\1scram-sha-256/' "$data/pg_hba.conf"
+  as_pg "$pg_bin/pg_ctl" -D "$data" reload >/dev/null
 }
 
 stop_pg() {
@@ -116,6 +152,13 @@ start_redis() {  # start_redis PORT ROLE
   if [ -f "$redis_pid" ] && kill -0 "$(cat "$redis_pid")" 2>/dev/null; then
     return
   fi
+  # The password goes in a config file only its owner reads; no file means no password.
+  # Both roles share it.
+  local config=/dev/null
+  if secured; then
+    config="$secrets_dir/redis.conf"
+    (umask 077 && echo "requirepass $(secret redis)" >"$config")
+  fi
   local persistence
   if [ "$role" = events ]; then
     # Append-only file with fsync on every write: events in Streams survive a Redis restart.
@@ -124,11 +167,13 @@ start_redis() {  # start_redis PORT ROLE
     persistence=(--appendonly no --save '' --maxmemory "${MARKET_REDIS_CACHE_MAXMEMORY:-256mb}"
       --maxmemory-policy noeviction)
   fi
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$redis_dir" --daemonize yes \
+  redis-server "$config" --port "$port" --bind 127.0.0.1 --dir "$redis_dir" --daemonize yes \
     --pidfile "$redis_pid" --logfile "$redis_dir/redis.log" "${persistence[@]}" >/dev/null
   # Until its append-only file is loaded Redis answers PING with -LOADING: wait for PONG.
+  local auth=
+  secured && auth=$(secret redis)
   for _ in $(seq 1 600); do
-    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ] && return
+    [ "$(REDISCLI_AUTH=$auth redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ] && return
     sleep 0.05
   done
   echo "infra: redis ($role) did not start on port $port" >&2
@@ -151,9 +196,30 @@ stop_redis() {  # stop_redis ROLE
 
 case "$cmd" in
   start)
+    cache_port=
+    for option in "${@:5}"; do
+      if [ "$option" = "--secrets" ]; then
+        make_secret pg-superuser
+        make_secret redis
+      elif [[ $option =~ ^[0-9]+$ ]]; then
+        cache_port=$option
+      else
+        echo "infra: unknown option $option; expected a cache Redis port or --secrets" >&2
+        exit 2
+      fi
+    done
     start_pg "${3:?pg port}"
     start_redis "${4:?redis events port}" events
-    if [ -n "${5:-}" ]; then start_redis "$5" cache; fi
+    if [ -n "$cache_port" ]; then start_redis "$cache_port" cache; fi
+    ;;
+  secret)
+    # Prints a secret of a secured state directory, creating it first if new (the local stack
+    # keeps its service roles' passwords here too).
+    name=${3:?secret name, e.g. pg-superuser or redis}
+    secured || { echo "infra: $state_dir has no secrets (started without --secrets)" >&2; exit 1; }
+    [[ $name =~ ^[a-z0-9-]+$ ]] || { echo "infra: secret name $name: use a-z, 0-9 and -" >&2; exit 2; }
+    make_secret "$name"
+    secret "$name"
     ;;
   stop)
     stop_redis cache

@@ -27,7 +27,14 @@ services=(listings bidding escrow reputation gateway)
 "$repo/deploy/local/build.sh" "$build_dir"
 
 mkdir -p "$state_dir/logs"
-"$repo/deploy/local/infra.sh" start "$state_dir" "$pg_port" "$redis_port" "$redis_cache_port"
+infra="$repo/deploy/local/infra.sh"
+# Passwords for the superuser, Redis and each service role, generated once into
+# $state_dir/secrets (mode 0600). They travel in environment variables, which only this user
+# can read, never on a command line.
+"$infra" start "$state_dir" "$pg_port" "$redis_port" "$redis_cache_port" --secrets
+PGPASSWORD=$("$infra" secret "$state_dir" pg-superuser)
+export PGPASSWORD
+redis_password=$("$infra" secret "$state_dir" redis)
 admin_dsn="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 if ! psql "$admin_dsn" -Atc "SELECT 1 FROM pg_database WHERE datname = 'market'" | grep -q 1; then
   psql "$admin_dsn" -qc "CREATE DATABASE market"
@@ -69,18 +76,20 @@ for svc in listings bidding escrow reputation; do
 done
 
 for svc in "${services[@]}"; do
-  password="market_${svc}_local"
+  password=$("$infra" secret "$state_dir" "pg-$svc")
   MARKET_DB_PASSWORD=$password "$build_dir/libs/pg/market-db-bootstrap" \
     --admin-dsn "postgresql://postgres@127.0.0.1:$pg_port/market" \
     --schema "$svc" --role "market_$svc"
   signer=$svc
   [ "$svc" = gateway ] && signer=users
-  MARKET_HTTP_ADDRESS=$address MARKET_HTTP_PORT=${ports[$svc]} \
-    MARKET_PG_PORT=$pg_port MARKET_PG_PASSWORD=$password \
-    MARKET_REDIS_EVENTS_PORT=$redis_port MARKET_REDIS_CACHE_PORT=$redis_cache_port \
+  # The services need no superuser.
+  env -u PGPASSWORD MARKET_HTTP_ADDRESS="$address" MARKET_HTTP_PORT="${ports[$svc]}" \
+    MARKET_PG_PORT="$pg_port" MARKET_PG_PASSWORD="$password" \
+    MARKET_REDIS_EVENTS_PORT="$redis_port" MARKET_REDIS_EVENTS_PASSWORD="$redis_password" \
+    MARKET_REDIS_CACHE_PORT="$redis_cache_port" MARKET_REDIS_CACHE_PASSWORD="$redis_password" \
     MARKET_TOKEN_SIGNING_KEY="$keys_dir/$signer.pem" MARKET_TOKEN_SIGNING_KID="local-$signer" \
-    MARKET_TOKEN_VERIFY_KEYS="$verify_keys" \
-    env "${upstreams[@]}" "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
+    MARKET_TOKEN_VERIFY_KEYS="$verify_keys" "${upstreams[@]}" \
+    "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
   pids+=($!)
 done
 

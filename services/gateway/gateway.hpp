@@ -24,6 +24,7 @@
 #include "market/connect/server.hpp"
 #include "market/http/client.hpp"
 #include "market/runtime/service_parts.hpp"
+#include "password_hasher.hpp"
 #include "rate_limiter.hpp"
 
 namespace market::gateway {
@@ -41,13 +42,17 @@ class Gateway {
                                       const connect::RequestInfo& info);
   std::optional<http::Response> Forward(const http::Request& request,
                                         const connect::RequestInfo& info);
-  void Finish(const http::Request& request, http::Response& response);
+  // CORS headers, then the access log line: method, path, status, latency, and the upstream
+  // service the path routes to ("gateway" for the paths the gateway serves itself).
+  void Finish(const http::Request& request, http::Response& response,
+              const connect::AnswerInfo& answer);
 
   GatewayConfig config_;
   const auth::TokenVerifier& verifier_;
   // The users key: only the gateway signs user tokens (market/runtime/token_keys.hpp).
   std::shared_ptr<const auth::TokenSigner> signer_;
   LoginThrottle login_throttle_;
+  PasswordHasher password_hasher_;
   RateLimiter rate_limiter_;
   IdentityService identity_;
   http::Client upstream_client_;

@@ -9,6 +9,7 @@
 
 #include "login_throttle.hpp"
 #include "market/common/config.hpp"
+#include "password_hasher.hpp"
 #include "rate_limiter.hpp"
 #include "session_lifetimes.hpp"
 #include "upstreams.hpp"
@@ -22,6 +23,10 @@ struct GatewayConfig {
   RateLimit per_account{.per_second = 20, .burst = 40};
   RateLimit per_address{.per_second = 50, .burst = 100};
   LoginThrottleOptions login_throttle;
+  PasswordHasherOptions password_hashing{};
+  // Register and Login each cost a scrypt hash: a budget of them per client address, well below
+  // the address's general one, so one address cannot keep the hashing pool busy.
+  RateLimit password_per_address{.per_second = 0.5, .burst = 10};
   std::vector<std::string> cors_origins;
   Upstreams upstreams{{}};
   // Bound on a proxied call whose caller set no deadline, so a hung service cannot hold a

@@ -74,8 +74,18 @@ void ToProto(const AccountRecord& record, v1::Account& account) {
 }
 
 IdentityService::IdentityService(pg::Pool& pool, const auth::TokenSigner& signer,
-                                 LoginThrottle& throttle, SessionLifetimes lifetimes)
-    : pool_(pool), signer_(signer), throttle_(throttle), lifetimes_(lifetimes) {}
+                                 PasswordGuards guards, SessionLifetimes lifetimes)
+    : pool_(pool),
+      signer_(signer),
+      throttle_(guards.throttle),
+      hasher_(guards.hasher),
+      password_budget_(guards.budget),
+      password_per_address_(guards.per_address),
+      lifetimes_(lifetimes) {}
+
+Status IdentityService::TakePasswordBudget(const connect::CallContext& ctx) {
+  return password_budget_.Take({{"password:address:" + ctx.peer, password_per_address_}});
+}
 
 std::pair<std::string, google::protobuf::Timestamp> IdentityService::IssueAccessToken(
     const AccountRecord& account) const {
@@ -93,8 +103,10 @@ Status IdentityService::Register(const connect::CallContext& ctx,
                                  const v1::RegisterRequest& request,
                                  v1::RegisterResponse& response) {
   MARKET_ASSIGN_OR_RETURN(NewAccount account, ValidateRegistration(request));
+  MARKET_RETURN_IF_ERROR(TakePasswordBudget(ctx));
   // Hashing is slow by design: it happens before the transaction, holding no connection.
-  const std::string password_hash = auth::HashPassword(request.password());
+  MARKET_ASSIGN_OR_RETURN(const std::string password_hash,
+                          hasher_.Hash(request.password(), ctx.deadline));
   MARKET_ASSIGN_OR_RETURN(
       AccountRecord record,
       pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
@@ -110,38 +122,46 @@ Status IdentityService::Login(const connect::CallContext& ctx, const v1::LoginRe
   if (email.empty()) return InvalidArgumentError("email: must not be empty");
   if (request.password().empty()) return InvalidArgumentError("password: must not be empty");
   if (request.password().size() > 4 * kMaxPasswordLength) return BadCredentials();
-  MARKET_RETURN_IF_ERROR(throttle_.CheckAllowed(email, ctx.peer));
+  MARKET_RETURN_IF_ERROR(TakePasswordBudget(ctx));
+  MARKET_RETURN_IF_ERROR(throttle_.Attempt(email, ctx.peer));
 
-  MARKET_ASSIGN_OR_RETURN(
-      std::optional<AccountRecord> found,
-      pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
-                        [&](pqxx::work& tx) -> StatusOr<std::optional<AccountRecord>> {
-                          return FindAccountByEmail(tx, email);
-                        }));
-  const bool password_ok =
-      auth::VerifyPassword(request.password(), found ? found->password_hash : DecoyPasswordHash());
-  if (!found || !password_ok) {
-    throttle_.RecordFailure(email, ctx.peer);
+  auto found = pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
+                                 [&](pqxx::work& tx) -> StatusOr<std::optional<AccountRecord>> {
+                                   return FindAccountByEmail(tx, email);
+                                 });
+  if (!found.ok()) {
+    // No password was checked: the attempt must not count as a failed guess.
+    throttle_.Refund(email, ctx.peer);
+    return found.status();
+  }
+  const auto password_ok = hasher_.Verify(
+      request.password(), *found ? (*found)->password_hash : DecoyPasswordHash(), ctx.deadline);
+  if (!password_ok.ok()) {
+    throttle_.Refund(email, ctx.peer);
+    return password_ok.status();
+  }
+  if (!*found || !*password_ok) {
     log::Info("login refused", {{"peer", ctx.peer}});
     return BadCredentials();
   }
-  throttle_.RecordSuccess(email);
+  throttle_.RecordSuccess(email, ctx.peer);
+  const AccountRecord& account = **found;
 
   const std::string refresh_token = NewRefreshToken();
   MARKET_ASSIGN_OR_RETURN(InsertedRefreshToken session,
                           pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
                                             [&](pqxx::work& tx) -> StatusOr<InsertedRefreshToken> {
                                               return InsertRefreshToken(
-                                                  tx, auth::Sha256Hex(refresh_token), found->id, "",
-                                                  lifetimes_.refresh_token);
+                                                  tx, auth::Sha256Hex(refresh_token), account.id,
+                                                  "", lifetimes_.refresh_token);
                                             }));
-  auto [access_token, expires_at] = IssueAccessToken(*found);
+  auto [access_token, expires_at] = IssueAccessToken(account);
   response.set_access_token(std::move(access_token));
   *response.mutable_expires_at() = expires_at;
   response.set_refresh_token(refresh_token);
   *response.mutable_refresh_expires_at() = UnixSeconds(session.expires_at_unix_seconds);
-  ToProto(*found, *response.mutable_account());
-  log::Info("login", {{"account_id", found->id}});
+  ToProto(account, *response.mutable_account());
+  log::Info("login", {{"account_id", account.id}});
   return OkStatus();
 }
 
@@ -232,12 +252,17 @@ Status IdentityService::ChangePassword(const connect::CallContext& ctx,
   if (request.new_password() == request.current_password()) {
     return InvalidArgumentError("new_password: must differ from the current password");
   }
-  MARKET_RETURN_IF_ERROR(throttle_.CheckAllowed(account.email, ctx.peer));
-  if (!auth::VerifyPassword(request.current_password(), account.password_hash)) {
-    throttle_.RecordFailure(account.email, ctx.peer);
-    return PermissionDeniedError("current_password: is incorrect");
+  MARKET_RETURN_IF_ERROR(throttle_.Attempt(account.email, ctx.peer));
+  const auto password_ok =
+      hasher_.Verify(request.current_password(), account.password_hash, ctx.deadline);
+  if (!password_ok.ok()) {
+    throttle_.Refund(account.email, ctx.peer);
+    return password_ok.status();
   }
-  const std::string new_hash = auth::HashPassword(request.new_password());
+  if (!*password_ok) return PermissionDeniedError("current_password: is incorrect");
+  throttle_.RecordSuccess(account.email, ctx.peer);
+  MARKET_ASSIGN_OR_RETURN(const std::string new_hash,
+                          hasher_.Hash(request.new_password(), ctx.deadline));
   MARKET_RETURN_IF_ERROR(pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
                                            [&](pqxx::work& tx) -> Status {
                                              if (!UpdatePasswordHash(tx, account.id, new_hash)) {

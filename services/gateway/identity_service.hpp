@@ -6,7 +6,8 @@
 // ChangePassword need the access token, which the generated registration (identity.connect.h)
 // has verified before they run. Logic only:
 //
-//   IdentityService identity(pool, signer, throttle, SessionLifetimes{});
+//   IdentityService identity(pool, signer, {throttle, hasher, limiter, password_per_address},
+//                            SessionLifetimes{});
 //   market::identity::v1::Register(router, identity);
 #pragma once
 
@@ -21,13 +22,25 @@
 #include "market/identity/v1/identity.connect.h"
 #include "market/identity/v1/identity.pb.h"
 #include "market/pg/pool.hpp"
+#include "password_hasher.hpp"
+#include "rate_limiter.hpp"
 #include "session_lifetimes.hpp"
 
 namespace market::gateway {
 
+// What guards the passwords: guessing, hashing capacity, and each address's budget of
+// password work (Register and Login hash or verify one each).
+struct PasswordGuards {
+  LoginThrottle& throttle;
+  PasswordHasher& hasher;
+  // The gateway's limiter (one Redis script per take) and the per-address password budget.
+  RateLimiter& budget;
+  RateLimit per_address;
+};
+
 class IdentityService final : public identity::v1::IdentityServiceBase {
  public:
-  IdentityService(pg::Pool& pool, const auth::TokenSigner& signer, LoginThrottle& throttle,
+  IdentityService(pg::Pool& pool, const auth::TokenSigner& signer, PasswordGuards guards,
                   SessionLifetimes lifetimes);
 
   Status Register(const connect::CallContext& ctx, const identity::v1::RegisterRequest& request,
@@ -54,7 +67,13 @@ class IdentityService final : public identity::v1::IdentityServiceBase {
 
   pg::Pool& pool_;
   const auth::TokenSigner& signer_;
+  // Spends one of the caller's address's password budget; resource_exhausted when it is empty.
+  Status TakePasswordBudget(const connect::CallContext& ctx);
+
   LoginThrottle& throttle_;
+  PasswordHasher& hasher_;
+  RateLimiter& password_budget_;
+  const RateLimit password_per_address_;
   SessionLifetimes lifetimes_;
 };
 

@@ -1,100 +1,148 @@
 #include "login_throttle.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <utility>
 
 #include "market/connect/error_details.hpp"
 
 namespace market::gateway {
 namespace {
 
+// KEYS: pair, address, account counters; ARGV: their three limits, then the window in seconds.
+// Checks every budget first and counts only when all have room, all in one step: Redis runs a
+// script without interleaving other commands. A counter gets its expiry in the same step as its
+// first count; one found without an expiry (written by an older gateway whose EXPIRE was lost)
+// gets one here, so no counter can block forever. Returns 0 when the attempt was counted,
+// otherwise the seconds until the longest blocking window ends.
+constexpr std::string_view kAttemptScript = R"lua(
+local window = tonumber(ARGV[4])
+local wait = 0
+for i = 1, 3 do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
+  if count >= tonumber(ARGV[i]) then
+    local ttl = redis.call('TTL', KEYS[i])
+    if ttl < 0 then
+      redis.call('EXPIRE', KEYS[i], window)
+      ttl = window
+    end
+    wait = math.max(wait, ttl, 1)
+  end
+end
+if wait > 0 then return wait end
+for i = 1, 3 do
+  redis.call('INCR', KEYS[i])
+  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], window) end
+end
+return 0
+)lua";
+
+// KEYS: pair, address, account; ARGV[1]: "1" to clear the pair's failures. Gives back one
+// count on each counter that still holds one (a window may have ended meanwhile).
+constexpr std::string_view kGiveBackScript = R"lua(
+for i = 1, 3 do
+  if i == 1 and ARGV[1] == '1' then
+    redis.call('DEL', KEYS[1])
+  elseif (tonumber(redis.call('GET', KEYS[i]) or '0') or 0) > 0 then
+    redis.call('DECR', KEYS[i])
+  end
+end
+return 0
+)lua";
+
+constexpr std::string_view kKeyPrefix = "market:gateway:login-failures:";
+
 // Bounds the in-process fallback's memory while Redis is down: when full, expired windows are
-// swept, and if that frees nothing the failure goes uncounted rather than growing memory
+// swept, and if that frees nothing the attempt goes uncounted rather than growing memory
 // without bound.
 constexpr std::size_t kMaxLocalKeys = 100000;
 
-std::string AccountKey(std::string_view email) {
-  return "market:gateway:login-failures:account:" + std::string(email);
-}
-
-std::string AddressKey(std::string_view address) {
-  return "market:gateway:login-failures:address:" + std::string(address);
+Status TooManyFailures(long long wait_seconds) {
+  return ResourceExhaustedError("too many failed logins; retry in " + std::to_string(wait_seconds) +
+                                " seconds")
+      .WithDetail(connect::RetryAfter(std::chrono::seconds(wait_seconds)));
 }
 
 }  // namespace
 
 LoginThrottle::LoginThrottle(redis::Client& redis, LoginThrottleOptions options)
-    : redis_(redis), options_(options) {}
+    : redis_(redis),
+      options_(options),
+      limits_{options.max_failures_per_account_address, options.max_failures_per_address,
+              options.max_failures_per_account} {}
 
-Status LoginThrottle::CheckAllowed(std::string_view email, std::string_view address) {
-  const long long wait =
-      std::max(SecondsBlocked(AccountKey(email), options_.max_failures_per_account),
-               SecondsBlocked(AddressKey(address), options_.max_failures_per_address));
-  if (wait > 0) {
-    return ResourceExhaustedError("too many failed logins; retry in " + std::to_string(wait) +
-                                  " seconds")
-        .WithDetail(connect::RetryAfter(std::chrono::seconds(wait)));
-  }
-  return OkStatus();
+LoginThrottle::Keys LoginThrottle::KeysFor(std::string_view email, std::string_view address) const {
+  // The address comes first in the pair's key: it never contains '|', so no two pairs share a key
+  // whatever the email holds.
+  const std::string prefix(kKeyPrefix);
+  return {prefix + "pair:" + std::string(address) + "|" + std::string(email),
+          prefix + "address:" + std::string(address), prefix + "account:" + std::string(email)};
 }
 
-void LoginThrottle::RecordFailure(std::string_view email, std::string_view address) {
-  Increment(AccountKey(email));
-  Increment(AddressKey(address));
+Status LoginThrottle::Attempt(std::string_view email, std::string_view address) {
+  const Keys keys = KeysFor(email, address);
+  const std::optional<long long> in_redis = AttemptInRedis(keys);
+  const long long wait = in_redis ? *in_redis : AttemptLocally(keys);
+  return wait == 0 ? OkStatus() : TooManyFailures(wait);
 }
 
-void LoginThrottle::RecordSuccess(std::string_view email) {
-  const std::string key = AccountKey(email);
-  (void)redis_.Command({"DEL", key});
-  std::lock_guard lock(local_mutex_);
-  local_.erase(key);
+void LoginThrottle::RecordSuccess(std::string_view email, std::string_view address) {
+  GiveBack(KeysFor(email, address), /*clear_pair=*/true);
 }
 
-long long LoginThrottle::SecondsBlocked(const std::string& key, int limit) {
-  auto replies = redis_.Pipeline({{"GET", key}, {"TTL", key}});
-  if (!replies.ok() || (*replies)[0].type == redis::Reply::Type::kError) {
-    return LocalSecondsBlocked(key, limit);
-  }
-  const auto& count = (*replies)[0];
-  if (count.type != redis::Reply::Type::kString) return LocalSecondsBlocked(key, limit);
-  long long failures = 0;
-  std::from_chars(count.text.data(), count.text.data() + count.text.size(), failures);
-  if (failures < limit) return LocalSecondsBlocked(key, limit);
-  return std::max(1LL, (*replies)[1].integer);
+void LoginThrottle::Refund(std::string_view email, std::string_view address) {
+  GiveBack(KeysFor(email, address), /*clear_pair=*/false);
 }
 
-void LoginThrottle::Increment(const std::string& key) {
-  // EXPIRE ... NX starts the window at the first failure and leaves it alone afterwards.
-  auto replies = redis_.Pipeline(
-      {{"INCR", key}, {"EXPIRE", key, std::to_string(options_.window.count()), "NX"}});
-  if (!replies.ok()) LocalIncrement(key);
+std::optional<long long> LoginThrottle::AttemptInRedis(const Keys& keys) {
+  auto reply =
+      redis_.Command({"EVAL", std::string(kAttemptScript), "3", keys[0], keys[1], keys[2],
+                      std::to_string(limits_[0]), std::to_string(limits_[1]),
+                      std::to_string(limits_[2]), std::to_string(options_.window.count())});
+  if (!reply.ok() || reply->type != redis::Reply::Type::kInteger) return std::nullopt;
+  return reply->integer;
 }
 
-long long LoginThrottle::LocalSecondsBlocked(const std::string& key, int limit) {
-  std::lock_guard lock(local_mutex_);
-  const auto found = local_.find(key);
-  if (found == local_.end()) return 0;
-  const auto now = std::chrono::steady_clock::now();
-  if (found->second.ends <= now) {
-    local_.erase(found);
-    return 0;
-  }
-  if (found->second.failures < limit) return 0;
-  return std::max<long long>(
-      1, std::chrono::duration_cast<std::chrono::seconds>(found->second.ends - now).count());
-}
-
-void LoginThrottle::LocalIncrement(const std::string& key) {
+long long LoginThrottle::AttemptLocally(const Keys& keys) {
   std::lock_guard lock(local_mutex_);
   const auto now = std::chrono::steady_clock::now();
-  if (local_.size() >= kMaxLocalKeys) {
+  long long wait = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto found = local_.find(keys[i]);
+    if (found == local_.end() || found->second.ends <= now) continue;
+    if (found->second.failures < limits_[i]) continue;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::seconds>(found->second.ends - now).count();
+    wait = std::max({wait, static_cast<long long>(left), 1LL});
+  }
+  if (wait > 0) return wait;
+  if (local_.size() + keys.size() > kMaxLocalKeys) {
     std::erase_if(local_, [now](const auto& entry) { return entry.second.ends <= now; });
-    if (local_.size() >= kMaxLocalKeys) return;
+    if (local_.size() + keys.size() > kMaxLocalKeys) return 0;
   }
-  auto& window = local_[key];
-  if (window.ends <= now) window = LocalWindow{0, now + options_.window};
-  ++window.failures;
+  for (const std::string& key : keys) {
+    LocalWindow& window = local_[key];
+    if (window.ends <= now) window = LocalWindow{0, now + options_.window};
+    ++window.failures;
+  }
+  return 0;
+}
+
+void LoginThrottle::GiveBack(const Keys& keys, bool clear_pair) {
+  // Where the attempt was counted is not remembered: Redis when it answers, else this process.
+  // When Redis goes down or recovers between the two calls, the give-back lands on the other
+  // side: off by one count for that one attempt, which is harmless.
+  auto reply = redis_.Command({"EVAL", std::string(kGiveBackScript), "3", keys[0], keys[1], keys[2],
+                               clear_pair ? "1" : "0"});
+  if (reply.ok() && reply->type == redis::Reply::Type::kInteger) return;
+  std::lock_guard lock(local_mutex_);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto found = local_.find(keys[i]);
+    if (found == local_.end()) continue;
+    if (i == 0 && clear_pair) {
+      local_.erase(found);
+    } else if (found->second.failures > 0) {
+      --found->second.failures;
+    }
+  }
 }
 
 }  // namespace market::gateway

@@ -11,7 +11,12 @@
 
 namespace market::testing {
 
-StartedService StartGateway(const EnvOverrides& env) {
+StartedService StartGateway(const EnvOverrides& overrides) {
+  // Every test calls from 127.0.0.1, one test after another: the per-address password budget
+  // would refuse them, so it is generous unless a test sets it.
+  EnvOverrides env = {{"MARKET_PASSWORD_RATE_ADDRESS_PER_MINUTE", "100000"},
+                      {"MARKET_PASSWORD_RATE_ADDRESS_BURST", "100000"}};
+  for (const auto& [name, value] : overrides) env[name] = value;
   return StartService(gateway::kIdentity, migrations::gateway(),
                       std::make_unique<gateway::GatewayApp>(), env);
 }

@@ -27,10 +27,14 @@ std::optional<http::Response> CallHook(const Interceptor& hook, const http::Requ
 }
 
 void Decorate(const ResponseDecorator& decorator, const http::Request& request,
-              http::Response& response) {
+              http::Response& response, std::chrono::steady_clock::time_point started) {
   if (!decorator) return;
+  AnswerInfo answer;
+  if (started != std::chrono::steady_clock::time_point{}) {
+    answer.elapsed = std::chrono::steady_clock::now() - started;
+  }
   try {
-    decorator(request, response);
+    decorator(request, response, answer);
   } catch (...) {
     log::Error("response decorator threw", {{"path", std::string(PathOf(request))},
                                             {"exception", log::CurrentExceptionType()}});

@@ -3,9 +3,10 @@
 // Internal to the server.
 //
 //   if (auto answer = CallHook(hooks.interceptor, request, info)) return Send(std::move(*answer));
-//   Decorate(hooks.decorator, request, response);   // no-op when unset
+//   Decorate(hooks.decorator, request, response, started);   // no-op when unset
 #pragma once
 
+#include <chrono>
 #include <optional>
 
 #include "market/common/status.hpp"
@@ -28,9 +29,10 @@ struct Hooks {
 std::optional<http::Response> CallHook(const Interceptor& hook, const http::Request& request,
                                        const RequestInfo& info);
 
-// Applies `decorator` when set; an exception is logged and the response left as it stands.
+// Applies `decorator` when set, telling it the time since `started`, or zero when `started` is
+// unknown (time_point{}); an exception is logged and the response left as it stands.
 void Decorate(const ResponseDecorator& decorator, const http::Request& request,
-              http::Response& response);
+              http::Response& response, std::chrono::steady_clock::time_point started);
 
 // The Connect code a client reads from `response`: OK for 2xx, else the code of its error body,
 // or the one the spec infers from its HTTP status. For the call observer.

@@ -94,7 +94,7 @@ void RpcCall::Answer(http::Response response, StatusCode code) {
 }
 
 void RpcCall::Send(http::Response response) {
-  Decorate(*env_.decorator, request_, response);
+  Decorate(*env_.decorator, request_, response, started_);
   respond_(std::move(response));
 }
 

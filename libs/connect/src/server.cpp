@@ -46,6 +46,7 @@ struct HookedRequest {
   http::Responder respond;
   RequestInfo info;
   Status timeout;  // invalid_argument for a malformed Connect-Timeout-Ms
+  Clock::time_point started_at;
 };
 
 }  // namespace
@@ -189,8 +190,8 @@ void Server::State::DispatchHooked(std::string_view path, http::Request request,
     }
     return;
   }
-  auto hooked_request = std::make_shared<HookedRequest>(
-      HookedRequest{std::move(request), std::move(respond), std::move(info), std::move(timeout)});
+  auto hooked_request = std::make_shared<HookedRequest>(HookedRequest{
+      std::move(request), std::move(respond), std::move(info), std::move(timeout), started_at});
   if (!pool.TrySubmit([this, hooked_request] { ServeHooked(*hooked_request); })) {
     const ReplyTo to{hooked_request->request.version(), hooked_request->info.request_id};
     SendHooked(*hooked_request, ErrorResponse(to, UnavailableError(std::string(kOverloaded))));
@@ -222,7 +223,7 @@ void Server::State::ServeHooked(HookedRequest& hooked) {
 }
 
 void Server::State::SendHooked(HookedRequest& hooked, http::Response response) {
-  internal::Decorate(hooks.decorator, hooked.request, response);
+  internal::Decorate(hooks.decorator, hooked.request, response, hooked.started_at);
   hooked.respond(std::move(response));
 }
 
@@ -255,7 +256,7 @@ http::Response Server::State::OnProtocolFailure(http::ProtocolFailure failure,
       response = ErrorResponse(to, InvalidArgumentError("malformed HTTP request"));
       break;
   }
-  internal::Decorate(hooks.decorator, header, response);
+  internal::Decorate(hooks.decorator, header, response, Clock::time_point{});
   return response;
 }
 

@@ -323,8 +323,9 @@ TEST_CASE("with hooks, an overloaded worker pool still answers unavailable at on
   TestServer server(options, [](Server& s) {
     s.SetInterceptor(
         [](const http::Request&, const RequestInfo&) { return std::optional<http::Response>(); });
-    s.SetResponseDecorator(
-        [](const http::Request&, http::Response& response) { response.set("X-Decorated", "1"); });
+    s.SetResponseDecorator([](const http::Request&, http::Response& response, const AnswerInfo&) {
+      response.set("X-Decorated", "1");
+    });
   });
   auto blocker = std::async(std::launch::async,
                             [&] { return Exchange(server.port(), EchoCall(400)).result_int(); });
@@ -460,13 +461,14 @@ TEST_CASE("the decorator touches every response the server sends", "[server][hoo
           if (request.target() != "/proxied") return std::nullopt;
           return TextResponse(request, beast_http::status::ok, "upstream");
         });
-    s.SetResponseDecorator([](const http::Request& request, http::Response& response) {
-      const auto origin = request.find("Origin");
-      if (origin != request.end()) response.set("Access-Control-Allow-Origin", origin->value());
-      // Runs after the server's own headers are in place.
-      response.set("X-Saw-Request-Id",
-                   response.find("X-Request-Id") != response.end() ? "yes" : "no");
-    });
+    s.SetResponseDecorator(
+        [](const http::Request& request, http::Response& response, const AnswerInfo&) {
+          const auto origin = request.find("Origin");
+          if (origin != request.end()) response.set("Access-Control-Allow-Origin", origin->value());
+          // Runs after the server's own headers are in place.
+          response.set("X-Saw-Request-Id",
+                       response.find("X-Request-Id") != response.end() ? "yes" : "no");
+        });
   });
   struct Case {
     std::string_view name;
@@ -499,9 +501,27 @@ TEST_CASE("the decorator touches every response the server sends", "[server][hoo
   }
 }
 
+TEST_CASE("the decorator is told how long the answer took, for access logs", "[server][hooks]") {
+  std::atomic<std::int64_t> elapsed_ms{-1};
+  TestServer server(TestServer::DefaultOptions(), [&](Server& s) {
+    s.SetResponseDecorator([&](const http::Request&, http::Response&, const AnswerInfo& answer) {
+      elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(answer.elapsed).count();
+    });
+  });
+  for (const auto& request : {Post(kCheckPath, "application/json", R"({"service":"slow:150"})"),
+                              Post(kUnknownPath, "application/json", "{}")}) {
+    elapsed_ms = -1;
+    const auto response = Exchange(server.port(), request);
+    INFO(request.target());
+    CHECK(elapsed_ms.load() >= 0);
+    CHECK(elapsed_ms.load() < 5000);
+    if (response.result_int() == 200) CHECK(elapsed_ms.load() >= 150);
+  }
+}
+
 TEST_CASE("a decorator that throws leaves the response as it stands", "[server][hooks]") {
   TestServer server(TestServer::DefaultOptions(), [](Server& s) {
-    s.SetResponseDecorator([](const http::Request&, http::Response& response) {
+    s.SetResponseDecorator([](const http::Request&, http::Response& response, const AnswerInfo&) {
       response.set("X-Before-Throw", "1");
       throw std::runtime_error("bug in decorator");
     });
@@ -519,9 +539,9 @@ TEST_CASE("hooks cannot be set once the server runs", "[server][hooks]") {
   };
   CHECK_THROWS_AS(server.server().SetInterceptor(none), std::logic_error);
   CHECK_THROWS_AS(server.server().SetFallback(none), std::logic_error);
-  CHECK_THROWS_AS(
-      server.server().SetResponseDecorator([](const http::Request&, http::Response&) {}),
-      std::logic_error);
+  CHECK_THROWS_AS(server.server().SetResponseDecorator(
+                      [](const http::Request&, http::Response&, const AnswerInfo&) {}),
+                  std::logic_error);
   // And the server it runs keeps its hook-free path.
   CHECK(Exchange(server.port(), Post(kUnknownPath, "application/json", "{}")).result_int() == 404);
 }

@@ -33,6 +33,7 @@ inline constexpr std::string_view kRecordDead = R"(
 
 constexpr std::chrono::milliseconds kMinBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
+constexpr std::chrono::hours kPruneEvery{1};
 
 // A dependency is down or busy: the event is not at fault, so the failure is not an attempt.
 bool IsTransient(StatusCode code) {
@@ -271,11 +272,27 @@ Status Consumer::Acknowledge(const std::vector<std::string>& entry_ids) {
   return acked.ok() ? OkStatus() : acked.status();
 }
 
-void Consumer::Start() { task_.Start(); }
+void Consumer::Start() {
+  // Not at once: entries left pending by an earlier run are settled first (retention.hpp).
+  next_prune_ = Clock::now() + kPruneEvery;
+  task_.Start();
+}
 
 void Consumer::Stop() { task_.Stop(); }
 
+StatusOr<Pruned> Consumer::PruneProcessed() {
+  return PruneConsumed(pool_, options_.group, options_.retention);
+}
+
 PeriodicTask::Outcome Consumer::Step() {
+  if (Clock::now() >= next_prune_) {
+    next_prune_ = Clock::now() + kPruneEvery;
+    auto pruned = PruneProcessed();
+    if (!pruned.ok()) {
+      log::Warn("event consumer cannot prune processed events",
+                {{"group", options_.group}, {"code", CodeText(pruned.status())}});
+    }
+  }
   StatusOr<std::size_t> settled = InternalError("event consumer: step did not run");
   try {
     settled = PollOnce();

@@ -79,14 +79,14 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
     backoff_.async_wait([self = shared_from_this()](beast::error_code) { self->DoAccept(); });
     return;
   }
-  if (state_->stopping.load(std::memory_order_acquire) ||
-      state_->open_connections.load(std::memory_order_acquire) >= state_->options.max_connections) {
+  std::string peer = PeerAddress(socket);
+  if (state_->stopping.load(std::memory_order_acquire) || !state_->ConnectionOpened(peer)) {
     beast::error_code ignored;
     socket.close(ignored);
   } else {
-    state_->ConnectionOpened();
     Strand strand = *socket.get_executor().target<Strand>();
-    auto session = std::make_shared<Session>(std::move(socket), std::move(strand), state_);
+    auto session =
+        std::make_shared<Session>(std::move(socket), std::move(strand), state_, std::move(peer));
     state_->Register(session);
     session->Run();
   }

@@ -257,6 +257,71 @@ TEST_CASE("connections beyond max_connections are closed, the count is exact und
   CHECK_FALSE(late.ReadResponse().ec);
 }
 
+TEST_CASE("chunk extensions and trailers are bounded", "[http][limits]") {
+  std::atomic<int> requests{0};
+  RecordingFailureResponder refusals;
+  Server server(FastOptions(), CountingHandler(requests), refusals.Get());
+  REQUIRE(server.Start().ok());
+  const std::string head = "POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n";
+  RawConnection connection(server.port());
+  ProtocolFailure expected = ProtocolFailure::kMalformedRequest;
+
+  SECTION("a short extension is accepted") {
+    REQUIRE(connection.Write(head + "5;name=value\r\nhello\r\n0\r\n\r\n"));
+    CHECK_FALSE(connection.ReadResponse().ec);
+    CHECK(requests == 1);
+    return;
+  }
+  SECTION("a long extension is malformed") {
+    REQUIRE(connection.Write(head + "5;" + std::string(300, 'a') + "\r\nhello\r\n0\r\n\r\n"));
+  }
+  SECTION("an endless extension is not buffered") {
+    expected = ProtocolFailure::kHeaderTooLarge;
+    connection.Write(head + "5;" + std::string(256 << 10, 'a'));
+  }
+  SECTION("endless trailers are not buffered") {
+    expected = ProtocolFailure::kHeaderTooLarge;
+    std::string trailers;
+    for (int i = 0; i < 8000; ++i) trailers += "X-Trailer-" + std::to_string(i) + ": value\r\n";
+    connection.Write(head + "5\r\nhello\r\n0\r\n" + trailers);
+  }
+  auto answer = connection.ReadResponse(milliseconds(2000));
+  REQUIRE_FALSE(answer.ec);
+  CHECK_FALSE(answer.response.keep_alive());
+  CHECK(refusals.Seen() == std::vector<ProtocolFailure>{expected});
+  CHECK(requests == 0);
+}
+
+TEST_CASE("one address cannot hold more than max_connections_per_address", "[http][limits]") {
+  ServerOptions options = FastOptions();
+  options.max_connections_per_address = 3;
+  std::atomic<int> requests{0};
+  Server server(options, CountingHandler(requests));
+  REQUIRE(server.Start().ok());
+
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawConnection>(server.port()));
+    REQUIRE(held.back()->Write(PostText("/", "held")));
+    REQUIRE_FALSE(held.back()->ReadResponse().ec);
+  }
+  REQUIRE(server.open_connections() == 3);
+
+  // The fourth from the same address is closed without being read.
+  RawConnection refused(server.port());
+  refused.Write(PostText("/", "one too many"));
+  CHECK(refused.ReadResponse(milliseconds(1000)).ec);
+  CHECK(requests.load() == 3);
+
+  // A place freed is the address's again.
+  held.front()->Close();
+  REQUIRE(WaitUntil([&] { return server.open_connections() == 2; }));
+  RawConnection again(server.port());
+  REQUIRE(again.Write(PostText("/", "again")));
+  CHECK_FALSE(again.ReadResponse().ec);
+  CHECK(requests.load() == 4);
+}
+
 TEST_CASE("a client leaving mid-request leaves the server healthy", "[http][limits]") {
   std::atomic<int> requests{0};
   Server server(FastOptions(), CountingHandler(requests));

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -36,10 +37,12 @@ struct ServerState {
   // Every session alive now; Shutdown() tells each that the server is stopping.
   std::vector<std::shared_ptr<Session>> LiveSessions();
 
-  // The listener counts a connection in before its session exists, and only the listener
-  // counts in, so the limit is exact however many threads count out.
-  void ConnectionOpened() { open_connections.fetch_add(1, std::memory_order_relaxed); }
-  void ConnectionClosed();
+  // Counts a connection from `peer` in, or returns false (counting nothing) when the server
+  // is at max_connections or `peer` at max_connections_per_address. The listener counts a
+  // connection in before its session exists, and only the listener counts in, so the limits
+  // are exact however many threads count out.
+  bool ConnectionOpened(const std::string& peer);
+  void ConnectionClosed(const std::string& peer);
   // Blocks until no connection is open or `deadline` passes; true when none is open.
   bool WaitUntilNoConnections(std::chrono::steady_clock::time_point deadline);
 
@@ -47,6 +50,9 @@ struct ServerState {
   std::mutex mutex_;
   std::condition_variable all_closed_;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+  std::mutex per_address_mutex_;
+  // Open connections per client address; an address leaves the map with its last one.
+  std::unordered_map<std::string, std::size_t> per_address_;
 };
 
 }  // namespace market::http::internal

@@ -27,6 +27,14 @@ using tcp = net::ip::tcp;
 
 // The first read on an idle connection: a typical RPC request arrives whole in it.
 constexpr std::size_t kFirstReadBytes = 8192;
+// The read buffer's bound beyond the header limit. Body bytes leave the buffer as they are
+// parsed, but a chunk header line and the trailers must be buffered whole before the parser
+// can take them, and Beast bounds neither: without a bound a client could stream one endless
+// chunk extension or trailer into memory. Past it the read fails with buffer_overflow.
+constexpr std::size_t kBufferBeyondHeader = 16384;
+// RFC 9112 section 7.1.1: extensions carry nothing the server uses; a long one is refused as
+// malformed rather than passed on.
+constexpr std::size_t kMaxChunkExtensionBytes = 256;
 // How long a refused client may go on sending before its socket is closed. Closing while its
 // bytes are unread makes the kernel answer with RST, which can destroy the refusal in flight.
 constexpr std::chrono::milliseconds kMaxLinger{1000};
@@ -44,8 +52,14 @@ bool IsHttpSyntaxError(beast::error_code ec) {
   return &ec.category() == &beast::error_code(bhttp::error::bad_method).category();
 }
 
-// The remote IP as text; an IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4
-// client) in its IPv4 form.
+// Beast keeps a reference to the callback for the parser's life: one object for every parser.
+auto check_chunk_extensions = [](std::uint64_t, beast::string_view extensions,
+                                 beast::error_code& ec) {
+  if (extensions.size() > kMaxChunkExtensionBytes) ec = bhttp::error::bad_chunk_extension;
+};
+
+}  // namespace
+
 std::string PeerAddress(const tcp::socket& socket) {
   beast::error_code ec;
   const tcp::endpoint remote = socket.remote_endpoint(ec);
@@ -57,19 +71,19 @@ std::string PeerAddress(const tcp::socket& socket) {
   return address.to_string();
 }
 
-}  // namespace
-
-Session::Session(tcp::socket&& socket, Strand strand, std::shared_ptr<ServerState> state)
+Session::Session(tcp::socket&& socket, Strand strand, std::shared_ptr<ServerState> state,
+                 std::string peer)
     : state_(std::move(state)),
       strand_(std::move(strand)),
       stream_(std::move(socket)),
+      buffer_(std::max(state_->options.max_header_bytes, kFirstReadBytes) + kBufferBeyondHeader),
       continue_(bhttp::status::continue_, 11) {
-  info_.peer = PeerAddress(stream_.socket());
+  info_.peer = std::move(peer);
 }
 
 Session::~Session() {
   FinishRequest();
-  if (counted_) state_->ConnectionClosed();
+  if (counted_) state_->ConnectionClosed(info_.peer);
   state_->Unregister(this);
 }
 
@@ -102,6 +116,7 @@ void Session::DoRead() {
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(state_->options.max_header_bytes, UINT32_MAX)));
   parser_->body_limit(state_->options.max_body_bytes);
+  parser_->on_chunk_header(check_chunk_extensions);
 
   if (buffer_.size() > 0) {  // the client pipelined its next request
     return OnFirstBytes({}, 0);
@@ -312,7 +327,7 @@ void Session::DoClose() {
   FinishRequest();
   if (counted_) {
     counted_ = false;
-    state_->ConnectionClosed();
+    state_->ConnectionClosed(info_.peer);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -29,12 +30,19 @@ namespace market::http::internal {
 
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+// The client's IP as text, "" when the socket cannot tell (the client left); an IPv4-mapped
+// IPv6 address (a dual-stack socket's view of an IPv4 client) in its IPv4 form, so one client
+// has one name, for RequestInfo::peer and the per-address connection limit alike.
+std::string PeerAddress(const boost::asio::ip::tcp::socket& socket);
+
 class ReplySlot;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // The socket must have been accepted on `strand`; the connection is already counted in.
-  Session(boost::asio::ip::tcp::socket&& socket, Strand strand, std::shared_ptr<ServerState> state);
+  // `peer` is PeerAddress(socket), under which the listener counted the connection in.
+  Session(boost::asio::ip::tcp::socket&& socket, Strand strand, std::shared_ptr<ServerState> state,
+          std::string peer);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;

@@ -92,6 +92,10 @@ Status Pool::ValidateOptions(const PoolOptions& options) {
   if (options.connect_timeout.count() <= 0) {
     return InvalidArgumentError("database connect_timeout: must be positive");
   }
+  // 0 would mean "no limit" to PostgreSQL: exactly what the default is there to prevent.
+  if (options.statement_timeout.count() <= 0) {
+    return InvalidArgumentError("database statement_timeout: must be positive");
+  }
   return OverrideConninfo(options.dsn, {}).status();
 }
 

@@ -49,4 +49,9 @@ TEST_CASE("pool options are validated before use", "[pg]") {
   CHECK(market::pg::Pool::ValidateOptions({.dsn = "host='open"}).code() ==
         market::StatusCode::kInvalidArgument);
   CHECK_THROWS_AS(market::pg::Pool({.dsn = "host='open"}), std::invalid_argument);
+  // 0 would mean no limit to PostgreSQL.
+  const auto no_limit = market::pg::Pool::ValidateOptions(
+      {.dsn = "host=db", .statement_timeout = std::chrono::milliseconds(0)});
+  CHECK(no_limit.code() == market::StatusCode::kInvalidArgument);
+  CHECK(no_limit.message() == "database statement_timeout: must be positive");
 }

@@ -37,17 +37,19 @@ const char* IsolationSql(Isolation isolation) {
 
 // One round trip fixes the transaction's mode before fn runs. The isolation level is always
 // stated: a role-level default_transaction_isolation must not silently change the semantics.
-std::string SetupSql(const TxOptions& options, Clock::time_point now) {
+// Without a deadline the pool's default bounds each statement, so none runs unbounded.
+std::string SetupSql(const TxOptions& options, std::chrono::milliseconds default_timeout,
+                     Clock::time_point now) {
   std::string sql = "SET TRANSACTION ISOLATION LEVEL ";
   sql += IsolationSql(options.isolation);
   sql += options.read_only ? " READ ONLY" : " READ WRITE";
+  auto timeout = default_timeout;
   if (options.deadline != Clock::time_point::max()) {
-    const auto remaining =
-        std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - now);
-    // 0 would mean "no limit".
-    sql += "; SET LOCAL statement_timeout = " +
-           std::to_string(std::max<std::int64_t>(remaining.count(), 1));
+    timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - now);
   }
+  // 0 would mean "no limit".
+  sql += "; SET LOCAL statement_timeout = " +
+         std::to_string(std::max<std::int64_t>(timeout.count(), 1));
   return sql;
 }
 
@@ -71,7 +73,7 @@ Attempt RunOnce(Pool& pool, const TxOptions& options,
   PooledConnection& connection = *acquired;
   try {
     pqxx::work work(*connection);
-    work.exec(SetupSql(options, Clock::now()));
+    work.exec(SetupSql(options, pool.options().statement_timeout, Clock::now()));
     Status status = body(work);
     if (!status.ok()) {
       try {

@@ -206,3 +206,25 @@ TEST_CASE("a transaction past its deadline does not start", "[pg][tx]") {
   CHECK(runs == 0);
   CHECK(f.Scalar("SELECT count(*) FROM t") == 0);
 }
+
+TEST_CASE("a transaction without a deadline is bounded by the pool's statement timeout",
+          "[pg][tx]") {
+  market::testing::TestDatabase db = market::testing::CreateServiceDatabase("tx_default_timeout");
+  Pool pool({.dsn = db.dsn, .max_connections = 2, .statement_timeout = 200ms});
+  const auto started = Clock::now();
+  const Status status = InTransaction(pool, [&](pqxx::work& work) {
+    work.exec("SELECT pg_sleep(3)");
+    return OkStatus();
+  });
+  CHECK(status.code() == StatusCode::kDeadlineExceeded);
+  CHECK(Clock::now() - started < 2s);
+
+  SECTION("a caller's deadline still sets its own, longer bound") {
+    const Status slept =
+        InTransaction(pool, {.deadline = Clock::now() + 5s}, [&](pqxx::work& work) {
+          work.exec("SELECT pg_sleep(0.4)");
+          return OkStatus();
+        });
+    CHECK(slept.ok());
+  }
+}

@@ -68,6 +68,8 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
                                   milliseconds(600000));
   http.max_connections =
       static_cast<std::size_t>(env.Int("MARKET_MAX_CONNECTIONS", 1024, 1, 100000));
+  http.max_connections_per_address =
+      static_cast<std::size_t>(env.Int("MARKET_MAX_CONNECTIONS_PER_ADDRESS", 64, 1, 100000));
   http.drain_timeout = env.Millis("MARKET_DRAIN_TIMEOUT_MS", milliseconds(25000), milliseconds(0),
                                   milliseconds(600000));
   config.server.worker_threads =
@@ -92,6 +94,8 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
   config.pg.max_connections = static_cast<std::size_t>(env.Int("MARKET_PG_POOL_SIZE", 8, 1, 512));
   config.pg.acquire_timeout = env.Millis("MARKET_PG_ACQUIRE_TIMEOUT_MS", milliseconds(2000),
                                          milliseconds(1), milliseconds(60000));
+  config.pg.statement_timeout = env.Millis("MARKET_PG_STATEMENT_TIMEOUT_MS", milliseconds(5000),
+                                           milliseconds(10), milliseconds(600000));
   config.pg.dsn = pg::MakeConninfo({{"host", pg_host},
                                     {"port", std::to_string(pg_port)},
                                     {"dbname", pg_database},

@@ -67,8 +67,15 @@ using Interceptor =
 // Returning a response answers the request with it; nullopt leaves the server's own answer.
 using Fallback =
     std::function<std::optional<http::Response>(const http::Request&, const RequestInfo&)>;
-// Edits a response just before it is sent.
-using ResponseDecorator = std::function<void(const http::Request&, http::Response&)>;
+// What a response decorator knows of the exchange besides the request and its response.
+struct AnswerInfo {
+  // From the request's arrival (its whole header read) to the decorator's call; zero for the
+  // refusals sent before a request was read whole (too large, not HTTP).
+  std::chrono::steady_clock::duration elapsed{};
+};
+// Edits a response just before it is sent (CORS headers), or records it (access logs).
+using ResponseDecorator =
+    std::function<void(const http::Request&, http::Response&, const AnswerInfo&)>;
 
 class Server {
  public:

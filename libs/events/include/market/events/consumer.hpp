@@ -43,6 +43,10 @@
 // whose envelope cannot be read is dead-lettered at once. Attempts are counted in memory, so a
 // restart gives a poison message a fresh max_attempts.
 //
+// Retention: the background task deletes the group's processed_events and dead_events past
+// their retention (retention.hpp, which says why that keeps the effect exactly once) about once
+// an hour, the first time an hour after Start().
+//
 // PollOnce and the background thread must not run at the same time on one Consumer.
 #pragma once
 
@@ -59,6 +63,7 @@
 #include "market/common/periodic_task.hpp"
 #include "market/common/status.hpp"
 #include "market/common/statusor.hpp"
+#include "market/events/retention.hpp"
 #include "market/events/v1/events.pb.h"
 #include "market/pg/pool.hpp"
 #include "market/redis/client.hpp"
@@ -85,6 +90,8 @@ struct ConsumerOptions {
   std::chrono::milliseconds retry_interval{1000};
   // Failed attempts (non-transient codes) before an entry goes to dead_events.
   int max_attempts = 10;
+  // How long processed_events and dead_events rows are kept (retention.hpp).
+  RetentionOptions retention{};
 };
 
 class Consumer {
@@ -100,6 +107,9 @@ class Consumer {
   // dead-lettered. A non-OK status means the step stopped early; what it did not settle stays
   // pending and is retried.
   StatusOr<std::size_t> PollOnce();
+
+  // Deletes this group's processed_events and dead_events past options.retention.
+  StatusOr<Pruned> PruneProcessed();
 
   // Runs steps on a background PeriodicTask until Stop(), backing off while a step fails.
   // Stop() returns once the current read ends, within `block` plus the Redis command timeout.
@@ -142,6 +152,8 @@ class Consumer {
   std::set<std::string> pass_seen_;
 
   bool failing_ = false;
+  // When the background task next prunes (retention.hpp); set by Start().
+  Clock::time_point next_prune_ = Clock::time_point::max();
 
   // Last member: destroyed (so stopped) before anything its steps use.
   PeriodicTask task_;

@@ -39,7 +39,11 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10000};  // a whole request, from its first byte
   std::chrono::milliseconds idle_timeout{60000};  // waiting on a keep-alive connection
   std::chrono::milliseconds write_timeout{10000};
-  std::size_t max_connections = 1024;              // beyond it new connections are refused
+  std::size_t max_connections = 1024;  // beyond it new connections are refused
+  // One client address may hold at most this many of them, so that one client cannot take
+  // every place (and hold it idle) to lock everyone else out; beyond it its new connections
+  // are refused.
+  std::size_t max_connections_per_address = 64;
   std::chrono::milliseconds drain_timeout{30000};  // Shutdown's bound on in-flight work
 };
 

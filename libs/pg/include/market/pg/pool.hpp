@@ -37,6 +37,11 @@ struct PoolOptions {
   std::chrono::milliseconds acquire_timeout{2000};
   std::chrono::milliseconds validate_after_idle{10000};  // idle longer -> "SELECT 1" before reuse
   std::chrono::milliseconds connect_timeout{3000};
+  // The statement_timeout of every InTransaction without a deadline of its own (event consumers,
+  // background jobs, calls whose caller set no Connect-Timeout-Ms), so that no statement can run
+  // unbounded: a stuck query or a lock wait ends with deadline_exceeded instead of holding a
+  // connection and a worker forever.
+  std::chrono::milliseconds statement_timeout{5000};
 };
 
 struct PoolStats {
@@ -96,6 +101,7 @@ class Pool {
                                          std::chrono::steady_clock::time_point::max());
 
   PoolStats Stats() const;
+  const PoolOptions& options() const { return options_; }
 
   // "SELECT 1" through the pool, for readiness probes.
   Status Ping();

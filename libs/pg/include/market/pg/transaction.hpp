@@ -19,8 +19,9 @@
 //         return work.exec_params1(kInsertBid, job_id, amount)[0].as<std::int64_t>();
 //       });
 //
-// A finite deadline also bounds every statement (SET LOCAL statement_timeout); running out of
-// time yields deadline_exceeded.
+// Every statement is bounded (SET LOCAL statement_timeout): by the time left before a finite
+// deadline, or else by the pool's default statement_timeout (PoolOptions). Running out of time
+// yields deadline_exceeded.
 #pragma once
 
 #include <chrono>
