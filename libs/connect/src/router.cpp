@@ -30,6 +30,14 @@ void Router::AddMethod(const google::protobuf::MethodDescriptor& descriptor, Acc
   services_.insert(descriptor.service()->full_name());
 }
 
+void Router::RunInline(std::string_view path) {
+  const auto it = methods_.find(path);
+  if (it == methods_.end()) {
+    throw std::logic_error("Router::RunInline: nothing is registered at " + std::string(path));
+  }
+  it->second.runs_inline = true;
+}
+
 const RegisteredMethod* Router::Find(std::string_view path) const {
   const auto it = methods_.find(path);
   return it == methods_.end() ? nullptr : &it->second;

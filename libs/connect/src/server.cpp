@@ -145,6 +145,10 @@ void Server::State::DispatchRpc(const RegisteredMethod& method, http::Request re
   auto call = std::make_shared<internal::RpcCall>(method, env, std::move(request),
                                                   std::move(respond), std::move(info), started_at);
   call->plan = std::move(std::get<internal::RpcPlan>(planned));
+  if (method.runs_inline) {
+    call->Run();
+    return;
+  }
   // Armed before it is queued, so the deadline also covers the wait for a worker.
   if (call->has_deadline()) watch.Arm(call, call->info().deadline);
   if (!pool.TrySubmit([call] { call->Run(); })) {

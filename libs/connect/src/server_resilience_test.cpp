@@ -107,6 +107,29 @@ TEST_CASE("a blocking handler never holds up the network thread", "[server]") {
   CHECK(blocker.get() == 200);
 }
 
+TEST_CASE("a method run inline answers while every worker is busy", "[server]") {
+  auto options = TestServer::DefaultOptions();
+  options.worker_threads = 1;
+  options.max_queued_calls = 0;
+  TestServer server(options, {}, [](Router& router) { router.RunInline(kCheckPath); });
+  auto blocker = std::async(std::launch::async, [&] {
+    return Exchange(server.port(), Post(kEchoPath, "application/json", R"({"sleepMs":600})"))
+        .result_int();
+  });
+  REQUIRE(AwaitHandlers(server.probe(), 1));
+
+  // Without RunInline this is 503: the only worker is taken and no call may queue.
+  const auto start = Clock::now();
+  CHECK(Exchange(server.port(), Post(kCheckPath, "application/json", "{}")).result_int() == 200);
+  CHECK(Clock::now() - start < 400ms);
+  CHECK(blocker.get() == 200);
+}
+
+TEST_CASE("RunInline refuses a path with nothing registered", "[server]") {
+  Router router;
+  CHECK_THROWS_AS(router.RunInline("/no.such.v1.Service/Method"), std::logic_error);
+}
+
 TEST_CASE("a client trickling its body is cut off while other calls go on", "[server]") {
   TestServer server;  // read_timeout 1 s
   RawConnection slow(server.port());

@@ -96,9 +96,12 @@ ServerOptions TestServer::DefaultOptions() {
   return options;
 }
 
-TestServer::TestServer(ServerOptions options, const std::function<void(Server&)>& before_start)
+TestServer::TestServer(ServerOptions options, const std::function<void(Server&)>& before_start,
+                       const std::function<void(Router&)>& shape_router)
     : probe_(std::make_shared<Probe>()) {
-  server_ = std::make_unique<Server>(std::move(options), MakeTestRouter(probe_));
+  auto router = MakeTestRouter(probe_);
+  if (shape_router) shape_router(*router);
+  server_ = std::make_unique<Server>(std::move(options), std::move(router));
   server_->AddHttpRoute("GET", "/healthz", [](const http::Request& request) {
     http::Response response(beast_http::status::ok, request.version());
     response.set(beast_http::field::content_type, "text/plain");

@@ -61,8 +61,10 @@ class TestServer {
   static ServerOptions DefaultOptions();
 
   // `before_start` may set hooks, which must be in place before the server starts.
+  // `shape_router` may change the router before the server takes it (RunInline).
   explicit TestServer(ServerOptions options = DefaultOptions(),
-                      const std::function<void(Server&)>& before_start = {});
+                      const std::function<void(Server&)>& before_start = {},
+                      const std::function<void(Router&)>& shape_router = {});
   ~TestServer();
 
   std::uint16_t port() const { return server_->port(); }

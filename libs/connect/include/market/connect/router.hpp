@@ -79,6 +79,8 @@ struct RegisteredMethod {
   const auth::TokenVerifier* verifier = nullptr;
   std::string_view allow;  // the Allow header for a wrong verb: "POST" or "GET, POST"
   std::unique_ptr<const MethodInvoker> invoker;
+  // Runs on the network thread that read it, skipping the hop to a worker (RunInline).
+  bool runs_inline = false;
 };
 
 class Router {
@@ -98,6 +100,14 @@ class Router {
     AddMethod(descriptor, std::move(access),
               std::make_unique<TypedInvoker<Req, Resp>>(std::move(handler)));
   }
+
+  // Serves the registered method at `path` on the network thread that read the call, without
+  // the hop to the worker pool: only for handlers that never block (no database, no Redis, no
+  // lock held for long), such as a health check answered from state kept by a background task.
+  // A blocking handler here would stall every connection of that thread. Has no effect on a
+  // server with hooks, which serves every call on a worker. Throws std::logic_error when
+  // nothing is registered at `path`.
+  void RunInline(std::string_view path);
 
   // The method served at `path` ("/grpc.health.v1.Health/Check"), or nullptr.
   const RegisteredMethod* Find(std::string_view path) const;
