@@ -83,6 +83,21 @@ void ClearRateBuckets() {
   (void)redis.Command({"DEL", "market:gateway:rate:address:127.0.0.1"});
 }
 
+TEST_CASE("a call with Expect: 100-continue gets its service's final answer through the gateway",
+          "[gateway][routing]") {
+  auto listings = StartListings();
+  auto gateway = testing::StartGateway({{"MARKET_UPSTREAM_LISTINGS", listings.address()}});
+  // A 64 KiB profile overview is over the field's limit: the service's own refusal must come
+  // back, not an interim answer (the gateway's server sends one; the service must not add one).
+  const std::string body = R"({"headline":"Big","overview":")" + std::string(64 << 10, 'x') +
+                           R"(","skills":["c++"],"languages":["en"],"timezone":"Europe/Berlin"})";
+  const auto answer = PostJson(gateway.port(), kUpsertProfile, body,
+                               {{"Authorization", FreelancerToken()}, {"Expect", "100-continue"}});
+  CHECK(answer.result_int() == 400);
+  CHECK(Code(answer) == "invalid_argument");
+  ClearRateBuckets();
+}
+
 TEST_CASE("the gateway routes each package to its service, which checks the token itself",
           "[gateway][routing]") {
   auto listings = StartListings();

@@ -56,6 +56,9 @@ std::optional<http::Response> ConnectProxy::Forward(const http::Request& request
   http::Request outgoing = request;
   outgoing.version(11);
   DropHopByHop(outgoing);
+  // The gateway already holds the whole body: asking the service whether to send it would only
+  // add an interim answer to the exchange.
+  outgoing.erase(beast_http::field::expect);
   outgoing.set(beast_http::field::host,
                upstream->endpoint.host + ":" + std::to_string(upstream->endpoint.port));
   outgoing.set("X-Request-Id", ctx.request_id);

@@ -119,7 +119,9 @@ StatusOr<Response> Client::Send(const Endpoint& endpoint, Request request,
     if (status.ok()) {
       auto response = connection->Read(deadline, options_.max_response_body_bytes, head);
       if (response.ok()) {
-        if (keep_alive && response->keep_alive()) pool_->Put(key, std::move(connection));
+        if (keep_alive && response->keep_alive() && !connection->carried_interim()) {
+          pool_->Put(key, std::move(connection));
+        }
         return response;
       }
       status = response.status();

@@ -80,6 +80,20 @@ Status ClientConnection::Write(const Request& request, Clock::time_point deadlin
 
 StatusOr<Response> ClientConnection::Read(Clock::time_point deadline, std::size_t max_body_bytes,
                                           bool head) {
+  // RFC 9110 section 15.2: a 1xx is interim, never the answer; the final one follows on the
+  // same connection. Such a connection is not pooled afterwards: a late second answer must not
+  // reach the next caller. A few interim answers are plenty; endless ones are a broken peer.
+  constexpr int kMaxInterimAnswers = 8;
+  for (int interim = 0; interim <= kMaxInterimAnswers; ++interim) {
+    MARKET_ASSIGN_OR_RETURN(Response response, ReadMessage(deadline, max_body_bytes, head));
+    if (response.result_int() < 100 || response.result_int() >= 200) return response;
+    saw_interim_ = true;
+  }
+  return UnavailableError("malformed response from " + peer_ + ": too many interim answers");
+}
+
+StatusOr<Response> ClientConnection::ReadMessage(Clock::time_point deadline,
+                                                 std::size_t max_body_bytes, bool head) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.header_limit(kMaxResponseHeaderBytes);
   parser.body_limit(max_body_bytes);
@@ -106,7 +120,7 @@ StatusOr<Response> ClientConnection::Read(Clock::time_point deadline, std::size_
 }
 
 bool ClientConnection::LooksReusable() {
-  if (buffer_.size() > 0 || !stream_.socket().is_open()) return false;
+  if (saw_interim_ || buffer_.size() > 0 || !stream_.socket().is_open()) return false;
   char byte = 0;
   beast::error_code ec;
   const std::size_t peeked =

@@ -28,12 +28,16 @@ class ClientConnection {
 
   // Writes the whole request. `sent_any` tells whether any byte left, even on failure.
   Status Write(const Request& request, Clock::time_point deadline, bool& sent_any);
-  // Reads one response. `head` skips the body a HEAD request's answer announces.
+  // Reads the final response, past any interim 1xx ones. `head` skips the body a HEAD
+  // request's answer announces.
   StatusOr<Response> Read(Clock::time_point deadline, std::size_t max_body_bytes, bool head);
 
-  // A connection the server closed or wrote to unasked cannot carry a request: checked without
-  // blocking just before reuse.
+  // A connection the server closed or wrote to unasked, or one that carried an interim answer,
+  // cannot carry a request: checked without blocking just before reuse.
   bool LooksReusable();
+
+  // Whether an interim 1xx answer came on it: such a connection is closed, not pooled.
+  bool carried_interim() const { return saw_interim_; }
 
   Clock::time_point idle_since() const { return idle_since_; }
   void set_idle_since(Clock::time_point when) { idle_since_ = when; }
@@ -44,6 +48,8 @@ class ClientConnection {
   ClientConnection& operator=(const ClientConnection&) = delete;
 
  private:
+  // Reads one response message, interim or final.
+  StatusOr<Response> ReadMessage(Clock::time_point deadline, std::size_t max_body_bytes, bool head);
   // Runs the io_context on this thread until the pending operation (and its timer) completed.
   void RunPending();
 
@@ -52,6 +58,7 @@ class ClientConnection {
   boost::beast::tcp_stream stream_{io_context_};
   boost::beast::flat_buffer buffer_;
   Clock::time_point idle_since_{};
+  bool saw_interim_ = false;
 };
 
 }  // namespace market::http::internal

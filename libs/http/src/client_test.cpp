@@ -29,11 +29,12 @@ using testing::WaitUntil;
 using std::chrono::milliseconds;
 
 // A server that misbehaves on purpose: on each connection it answers the first
-// `answers_per_connection` requests, then reads one more and closes without answering.
+// `answers_per_connection` requests, then reads one more and closes without answering. With
+// `interim_first`, each answer is preceded by an unasked-for "100 Continue".
 class ScriptedServer {
  public:
-  explicit ScriptedServer(int answers_per_connection)
-      : answers_per_connection_(answers_per_connection) {
+  explicit ScriptedServer(int answers_per_connection, bool interim_first = false)
+      : answers_per_connection_(answers_per_connection), interim_first_(interim_first) {
     acceptor_.open(tcp::v4());
     acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
     acceptor_.listen();
@@ -65,6 +66,10 @@ class ScriptedServer {
       co_await bhttp::async_read(socket, buffer, request, net::use_awaitable);
       ++requests_;
       if (served == answers_per_connection_) co_return;  // closes without answering
+      if (interim_first_) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await net::async_write(socket, net::buffer(kContinue), net::use_awaitable);
+      }
       Response response{bhttp::status::ok, 11};
       response.body() = "answer " + std::to_string(requests_.load());
       response.keep_alive(true);
@@ -74,6 +79,7 @@ class ScriptedServer {
   }
 
   const int answers_per_connection_;
+  const bool interim_first_;
   net::io_context io_context_{1};
   tcp::acceptor acceptor_{io_context_};
   std::atomic<int> connections_{0};
@@ -115,6 +121,22 @@ TEST_CASE("sequential calls share one pooled connection", "[http][client]") {
   CHECK(requests == 2);
   CHECK(server.open_connections() == 1);
   CHECK(client.idle_connections(endpoint) == 1);
+}
+
+TEST_CASE("an interim 1xx answer is skipped, and its connection is never pooled",
+          "[http][client]") {
+  ScriptedServer server(/*answers_per_connection=*/5, /*interim_first=*/true);
+  Client client;
+  auto first = client.Send(server.endpoint(), Post("/one", "x"), In(milliseconds(2000)), false);
+  REQUIRE(first.ok());
+  CHECK(first->result() == bhttp::status::ok);
+  CHECK(first->body() == "answer 1");
+  CHECK(client.idle_connections(server.endpoint()) == 0);
+
+  auto second = client.Send(server.endpoint(), Post("/two", "y"), In(milliseconds(2000)), false);
+  REQUIRE(second.ok());
+  CHECK(second->body() == "answer 2");
+  CHECK(server.connections() == 2);
 }
 
 TEST_CASE("a call past its deadline fails with deadline_exceeded", "[http][client]") {
