@@ -201,6 +201,38 @@ TEST_CASE("an idle keep-alive connection is closed after idle_timeout", "[http][
   CHECK(WaitUntil([&] { return server.open_connections() == 0; }));
 }
 
+TEST_CASE("under pressure idle connections wait less, giving their places back sooner",
+          "[http][limits]") {
+  ServerOptions options = FastOptions();
+  options.max_connections = 4;
+  options.max_connections_per_address = 4;
+  options.idle_timeout = milliseconds(60000);
+  options.idle_timeout_under_pressure = milliseconds(200);
+  std::atomic<int> requests{0};
+  Server server(options, CountingHandler(requests));
+  REQUIRE(server.Start().ok());
+
+  // One connection of four places: no pressure, it may idle for the full minute.
+  RawConnection calm(server.port());
+  REQUIRE(calm.Write(PostText("/", "x")));
+  REQUIRE_FALSE(calm.ReadResponse().ec);
+
+  // Three of four taken: connections that start waiting now wait 200 ms, not a minute.
+  RawConnection second(server.port());
+  RawConnection third(server.port());
+  REQUIRE(WaitUntil([&] { return server.open_connections() == 3; }));
+  for (RawConnection* connection : {&second, &third}) {
+    REQUIRE(connection->Write(PostText("/", "x")));
+    REQUIRE_FALSE(connection->ReadResponse().ec);
+  }
+  const auto idle_from = Clock::now();
+  CHECK(second.WaitForClose(milliseconds(3000)));
+  CHECK(third.WaitForClose(milliseconds(3000)));
+  CHECK(Since(idle_from) < milliseconds(2000));
+  // The calm one started waiting before the pressure: it keeps its place.
+  CHECK(WaitUntil([&] { return server.open_connections() == 1; }));
+}
+
 TEST_CASE("connections beyond max_connections are closed, the count is exact under load",
           "[http][limits]") {
   ServerOptions options = FastOptions();

@@ -121,9 +121,18 @@ void Session::DoRead() {
   if (buffer_.size() > 0) {  // the client pipelined its next request
     return OnFirstBytes({}, 0);
   }
-  stream_.expires_after(state_->options.idle_timeout);
+  stream_.expires_after(IdleTimeout());
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                           beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+}
+
+std::chrono::milliseconds Session::IdleTimeout() const {
+  const ServerOptions& options = state_->options;
+  const std::size_t open = state_->open_connections.load(std::memory_order_acquire);
+  if (open * 4 >= options.max_connections * 3) {
+    return std::min(options.idle_timeout, options.idle_timeout_under_pressure);
+  }
+  return options.idle_timeout;
 }
 
 void Session::OnFirstBytes(beast::error_code ec, std::size_t bytes) {

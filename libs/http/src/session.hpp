@@ -63,6 +63,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void DoRead();
   void OnFirstBytes(boost::beast::error_code ec, std::size_t bytes);
+  // idle_timeout, or idle_timeout_under_pressure once three quarters of the places are taken.
+  std::chrono::milliseconds IdleTimeout() const;
   void DoReadHeader();
   void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
   void OnHeader();

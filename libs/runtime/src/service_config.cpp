@@ -64,6 +64,9 @@ StatusOr<ServiceConfig> LoadServiceConfig(const ServiceIdentity& identity, confi
                                  milliseconds(600000));
   http.idle_timeout = env.Millis("MARKET_IDLE_TIMEOUT_MS", milliseconds(60000), milliseconds(100),
                                  milliseconds(3600000));
+  http.idle_timeout_under_pressure =
+      env.Millis("MARKET_IDLE_TIMEOUT_UNDER_PRESSURE_MS", milliseconds(5000), milliseconds(100),
+                 milliseconds(3600000));
   http.write_timeout = env.Millis("MARKET_WRITE_TIMEOUT_MS", milliseconds(10000), milliseconds(100),
                                   milliseconds(600000));
   http.max_connections =

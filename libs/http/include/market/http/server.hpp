@@ -38,6 +38,10 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{10000};  // a whole request, from its first byte
   std::chrono::milliseconds idle_timeout{60000};  // waiting on a keep-alive connection
+  // Under pressure (three quarters of max_connections open) a connection that starts waiting
+  // for its next request waits at most this long, so idle clients give their places back to
+  // new ones instead of locking them out for idle_timeout.
+  std::chrono::milliseconds idle_timeout_under_pressure{5000};
   std::chrono::milliseconds write_timeout{10000};
   std::size_t max_connections = 1024;  // beyond it new connections are refused
   // One client address may hold at most this many of them, so that one client cannot take
