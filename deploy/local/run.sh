@@ -44,18 +44,7 @@ fi
 # gateway's users key, which alone signs user tokens, and one key per service for its own
 # service tokens. Every process verifies with all the public keys, each limited to its scope.
 keys_dir=$state_dir/keys
-mkdir -p "$keys_dir"
-chmod 700 "$keys_dir"
-verify_keys=""
-for name in users listings bidding escrow reputation; do
-  if [ ! -f "$keys_dir/$name.pem" ]; then
-    (umask 077 && openssl genpkey -algorithm ed25519 -out "$keys_dir/$name.pem")
-  fi
-  openssl pkey -in "$keys_dir/$name.pem" -pubout -out "$keys_dir/$name.pub"
-  scope=users
-  [ "$name" = users ] || scope="service=$name"
-  verify_keys+="${verify_keys:+,}local-$name:$scope:$keys_dir/$name.pub"
-done
+verify_keys=$("$repo/deploy/local/token-keys.sh" "$keys_dir" local)
 
 pids=()
 stop_all() {

@@ -45,15 +45,7 @@ admin="postgresql://postgres@127.0.0.1:$MARKET_TEST_PG_PORT"
 psql "$admin/postgres" -qc "DROP DATABASE IF EXISTS market_e2e WITH (FORCE)" >/dev/null
 psql "$admin/postgres" -qc "CREATE DATABASE market_e2e" >/dev/null
 # Throwaway token keys: the gateway's users key and one per service, as deploy/local/run.sh makes.
-mkdir -m 700 "$work/keys"
-verify_keys=""
-for name in users listings bidding escrow reputation; do
-  (umask 077 && openssl genpkey -algorithm ed25519 -out "$work/keys/$name.pem")
-  openssl pkey -in "$work/keys/$name.pem" -pubout -out "$work/keys/$name.pub"
-  scope=users
-  [ "$name" = users ] || scope="service=$name"
-  verify_keys+="${verify_keys:+,}e2e-$name:$scope:$work/keys/$name.pub"
-done
+verify_keys=$("$MARKET_SOURCE_DIR/deploy/local/token-keys.sh" "$work/keys" e2e)
 
 start_service() {
   local svc=$1 signer=$1
