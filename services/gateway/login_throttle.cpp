@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "market/connect/error_details.hpp"
+#include "market/redis/script.hpp"
 
 namespace market::gateway {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 // first count; one found without an expiry (written by an older gateway whose EXPIRE was lost)
 // gets one here, so no counter can block forever. Returns 0 when the attempt was counted,
 // otherwise the seconds until the longest blocking window ends.
-constexpr std::string_view kAttemptScript = R"lua(
+const redis::Script kAttemptScript(R"lua(
 local window = tonumber(ARGV[4])
 local wait = 0
 for i = 1, 3 do
@@ -33,11 +34,11 @@ for i = 1, 3 do
   if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], window) end
 end
 return 0
-)lua";
+)lua");
 
 // KEYS: pair, address, account; ARGV[1]: "1" to clear the pair's failures. Gives back one
 // count on each counter that still holds one (a window may have ended meanwhile).
-constexpr std::string_view kGiveBackScript = R"lua(
+const redis::Script kGiveBackScript(R"lua(
 for i = 1, 3 do
   if i == 1 and ARGV[1] == '1' then
     redis.call('DEL', KEYS[1])
@@ -46,7 +47,7 @@ for i = 1, 3 do
   end
 end
 return 0
-)lua";
+)lua");
 
 constexpr std::string_view kKeyPrefix = "market:gateway:login-failures:";
 
@@ -94,9 +95,9 @@ void LoginThrottle::Refund(std::string_view email, std::string_view address) {
 
 std::optional<long long> LoginThrottle::AttemptInRedis(const Keys& keys) {
   auto reply =
-      redis_.Command({"EVAL", std::string(kAttemptScript), "3", keys[0], keys[1], keys[2],
-                      std::to_string(limits_[0]), std::to_string(limits_[1]),
-                      std::to_string(limits_[2]), std::to_string(options_.window.count())});
+      kAttemptScript.Run(redis_, {keys[0], keys[1], keys[2]},
+                         {std::to_string(limits_[0]), std::to_string(limits_[1]),
+                          std::to_string(limits_[2]), std::to_string(options_.window.count())});
   if (!reply.ok() || reply->type != redis::Reply::Type::kInteger) return std::nullopt;
   return reply->integer;
 }
@@ -130,8 +131,7 @@ void LoginThrottle::GiveBack(const Keys& keys, bool clear_pair) {
   // Where the attempt was counted is not remembered: Redis when it answers, else this process.
   // When Redis goes down or recovers between the two calls, the give-back lands on the other
   // side: off by one count for that one attempt, which is harmless.
-  auto reply = redis_.Command({"EVAL", std::string(kGiveBackScript), "3", keys[0], keys[1], keys[2],
-                               clear_pair ? "1" : "0"});
+  auto reply = kGiveBackScript.Run(redis_, {keys[0], keys[1], keys[2]}, {clear_pair ? "1" : "0"});
   if (reply.ok() && reply->type == redis::Reply::Type::kInteger) return;
   std::lock_guard lock(local_mutex_);
   for (std::size_t i = 0; i < keys.size(); ++i) {
