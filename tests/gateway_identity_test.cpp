@@ -14,18 +14,9 @@ namespace market {
 namespace {
 
 using testing::PostJson;
+using namespace testing::identity_paths;
 
-constexpr std::string_view kRegister = "/market.identity.v1.IdentityService/Register";
-constexpr std::string_view kLogin = "/market.identity.v1.IdentityService/Login";
-constexpr std::string_view kMe = "/market.identity.v1.IdentityService/Me";
-constexpr std::string_view kChangePassword = "/market.identity.v1.IdentityService/ChangePassword";
-
-// Login throttling and rate limits live in Redis, which outlives a test run: every run uses
-// addresses of its own so that an earlier run's failures cannot count against it.
-std::string Email(std::string_view name) {
-  static const std::string run = std::to_string(std::random_device{}());
-  return std::string(name) + "." + run + "@example.com";
-}
+std::string Email(std::string_view name) { return testing::UniqueEmail(name); }
 
 boost::json::object Json(const http::Response& response) {
   return boost::json::parse(response.body()).as_object();

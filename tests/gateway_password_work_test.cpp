@@ -18,16 +18,15 @@ namespace market {
 namespace {
 
 using testing::PostJson;
+using namespace testing::identity_paths;
 
-constexpr std::string_view kRegister = "/market.identity.v1.IdentityService/Register";
 constexpr std::string_view kHealth = "/grpc.health.v1.Health/Check";
 // The bucket of the address every test calls from; see gateway.cpp and rate_limiter.cpp.
 constexpr std::string_view kLoopbackBudget = "market:gateway:rate:password:address:127.0.0.1";
 
 std::string Registration(std::string_view name) {
-  static const std::string run = std::to_string(std::random_device{}());
-  return R"({"email":")" + std::string(name) + "." + run +
-         R"(@example.com","password":"correct horse battery","displayName":"Ada","country":"DE",)"
+  return R"({"email":")" + testing::UniqueEmail(name) +
+         R"(","password":"correct horse battery","displayName":"Ada","country":"DE",)"
          R"("roles":["ROLE_FREELANCER"],"preferredCurrency":"EUR"})";
 }
 

@@ -23,10 +23,10 @@ namespace {
 
 namespace beast_http = boost::beast::http;
 using testing::PostJson;
+using namespace testing::identity_paths;
 
 constexpr std::string_view kUpsertProfile = "/market.listings.v1.ListingsService/UpsertMyProfile";
 constexpr std::string_view kGetProfile = "/market.listings.v1.ListingsService/GetProfile";
-constexpr std::string_view kMe = "/market.identity.v1.IdentityService/Me";
 constexpr std::string_view kProfile =
     R"({"headline":"Rust and C++ systems","overview":"Low-latency services.","skills":["c++"],)"
     R"("languages":["en"],"timezone":"Europe/Berlin",)"

@@ -19,19 +19,12 @@ namespace market {
 namespace {
 
 using testing::PostJson;
+using namespace testing::identity_paths;
 
-constexpr std::string_view kRegister = "/market.identity.v1.IdentityService/Register";
-constexpr std::string_view kLogin = "/market.identity.v1.IdentityService/Login";
-constexpr std::string_view kRefresh = "/market.identity.v1.IdentityService/Refresh";
-constexpr std::string_view kLogout = "/market.identity.v1.IdentityService/Logout";
-constexpr std::string_view kMe = "/market.identity.v1.IdentityService/Me";
-constexpr std::string_view kChangePassword = "/market.identity.v1.IdentityService/ChangePassword";
 constexpr std::string_view kPassword = "correct horse battery";
 
-// Login throttling lives in Redis, which outlives a test run: every run uses its own emails.
 std::string Email(std::string_view name) {
-  static const std::string run = std::to_string(std::random_device{}());
-  return "session-" + std::string(name) + "." + run + "@example.com";
+  return testing::UniqueEmail("session-" + std::string(name));
 }
 
 boost::json::object Json(const http::Response& response) {

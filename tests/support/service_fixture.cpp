@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <random>
+#include <string>
 
 #include "gateway_app.hpp"
 #include "gateway_identity.hpp"
@@ -19,6 +21,11 @@ StartedService StartGateway(const EnvOverrides& overrides) {
   for (const auto& [name, value] : overrides) env[name] = value;
   return StartService(gateway::kIdentity, migrations::gateway(),
                       std::make_unique<gateway::GatewayApp>(), env);
+}
+
+std::string UniqueEmail(std::string_view name) {
+  static const std::string run = std::to_string(std::random_device{}());
+  return std::string(name) + "." + run + "@example.com";
 }
 
 http::Response Send(std::uint16_t port, http::Request request) {

@@ -17,6 +17,21 @@
 
 namespace market::testing {
 
+// The identity service's procedures, as the gateway serves them.
+namespace identity_paths {
+inline constexpr std::string_view kRegister = "/market.identity.v1.IdentityService/Register";
+inline constexpr std::string_view kLogin = "/market.identity.v1.IdentityService/Login";
+inline constexpr std::string_view kRefresh = "/market.identity.v1.IdentityService/Refresh";
+inline constexpr std::string_view kLogout = "/market.identity.v1.IdentityService/Logout";
+inline constexpr std::string_view kMe = "/market.identity.v1.IdentityService/Me";
+inline constexpr std::string_view kChangePassword =
+    "/market.identity.v1.IdentityService/ChangePassword";
+}  // namespace identity_paths
+
+// "<name>.<run>@example.com", <run> random per test process: login throttles and rate limits
+// live in Redis, which outlives a run, so an earlier run's failures must not count against it.
+std::string UniqueEmail(std::string_view name);
+
 // The gateway with its identity service, rate limits, CORS and proxy, configured by `env`.
 StartedService StartGateway(const EnvOverrides& env = {});
 

@@ -60,22 +60,38 @@ Status InFile(const std::string& path, const Status& status) {
   return InvalidArgumentError("key file \"" + path + "\": " + status.message());
 }
 
+// PEM_read_bio_PUBKEY or PEM_read_bio_PrivateKey: the same shape, one for each half.
+using PemReader = EVP_PKEY* (*)(BIO*, EVP_PKEY**, pem_password_cb*, void*);
+
+// The Ed25519 key in `pem`; `what` ("public key", "private key") names it in the refusal.
+StatusOr<std::shared_ptr<EVP_PKEY>> ReadEd25519(std::string_view pem, PemReader read,
+                                                std::string_view what) {
+  if (pem.size() > kMaxPemBytes) return NotEd25519(what);
+  BioPtr bio = ReadBio(pem);
+  if (!bio) throw std::runtime_error("BIO_new_mem_buf failed");
+  auto key = Own(read(bio.get(), nullptr, nullptr, nullptr));
+  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) return NotEd25519(what);
+  return key;
+}
+
+// T::FromPem applied to the file at `path`, its refusals naming the file.
+template <typename T>
+StatusOr<T> ReadPemFile(const std::string& path) {
+  MARKET_ASSIGN_OR_RETURN(std::string pem, ReadKeyFile(path));
+  auto key = T::FromPem(pem);
+  if (!key.ok()) return InFile(path, key.status());
+  return key;
+}
+
 }  // namespace
 
 StatusOr<Ed25519PublicKey> Ed25519PublicKey::FromPem(std::string_view pem) {
-  if (pem.size() > kMaxPemBytes) return NotEd25519("public key");
-  BioPtr bio = ReadBio(pem);
-  if (!bio) throw std::runtime_error("BIO_new_mem_buf failed");
-  auto key = Own(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) return NotEd25519("public key");
+  MARKET_ASSIGN_OR_RETURN(auto key, ReadEd25519(pem, PEM_read_bio_PUBKEY, "public key"));
   return Ed25519PublicKey(std::move(key));
 }
 
 StatusOr<Ed25519PublicKey> Ed25519PublicKey::FromPemFile(const std::string& path) {
-  MARKET_ASSIGN_OR_RETURN(std::string pem, ReadKeyFile(path));
-  auto key = FromPem(pem);
-  if (!key.ok()) return InFile(path, key.status());
-  return key;
+  return ReadPemFile<Ed25519PublicKey>(path);
 }
 
 bool Ed25519PublicKey::Verify(std::string_view message, std::string_view signature) const {
@@ -124,19 +140,12 @@ Ed25519PrivateKey Ed25519PrivateKey::FromSeed(std::string_view seed) {
 }
 
 StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPem(std::string_view pem) {
-  if (pem.size() > kMaxPemBytes) return NotEd25519("private key");
-  BioPtr bio = ReadBio(pem);
-  if (!bio) throw std::runtime_error("BIO_new_mem_buf failed");
-  auto key = Own(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) return NotEd25519("private key");
+  MARKET_ASSIGN_OR_RETURN(auto key, ReadEd25519(pem, PEM_read_bio_PrivateKey, "private key"));
   return Ed25519PrivateKey(std::move(key));
 }
 
 StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPemFile(const std::string& path) {
-  MARKET_ASSIGN_OR_RETURN(std::string pem, ReadKeyFile(path));
-  auto key = FromPem(pem);
-  if (!key.ok()) return InFile(path, key.status());
-  return key;
+  return ReadPemFile<Ed25519PrivateKey>(path);
 }
 
 std::string Ed25519PrivateKey::Sign(std::string_view message) const {
