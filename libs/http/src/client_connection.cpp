@@ -11,6 +11,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "client_exchange_rules.hpp"
+
 namespace market::http::internal {
 namespace {
 
@@ -18,9 +20,6 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
-
-// Generous: the answers come from our own services, whose headers are small.
-constexpr std::uint32_t kMaxResponseHeaderBytes = 64 << 10;
 
 }  // namespace
 
@@ -46,13 +45,7 @@ StatusOr<std::unique_ptr<ClientConnection>> ClientConnection::Open(
   connection->stream_.async_connect(
       candidates, [&ec](beast::error_code result, const tcp::endpoint&) { ec = result; });
   connection->RunPending();
-  if (ec == beast::error::timeout) {
-    if (connect_deadline >= deadline) {
-      return DeadlineExceededError("deadline passed while connecting to " + peer);
-    }
-    return UnavailableError("connecting to " + peer + " timed out");
-  }
-  if (ec) return UnavailableError("cannot connect to " + peer + ": " + ec.message());
+  if (ec) return ConnectFailure(ec, peer, connect_deadline >= deadline);
   // Only asynchronous operations run on this socket; non-blocking mode makes the peek in
   // LooksReusable() return at once.
   connection->stream_.socket().non_blocking(true, ec);
@@ -70,26 +63,19 @@ Status ClientConnection::Write(const Request& request, Clock::time_point deadlin
   });
   RunPending();
   sent_any = sent > 0;
-  if (ec == beast::error::timeout) {
-    return DeadlineExceededError("deadline passed while sending to " + peer_);
-  }
-  if (ec)
-    return UnavailableError("connection to " + peer_ + " failed while sending: " + ec.message());
-  return OkStatus();
+  return ec ? WriteFailure(ec, peer_) : OkStatus();
 }
 
 StatusOr<Response> ClientConnection::Read(Clock::time_point deadline, std::size_t max_body_bytes,
                                           bool head) {
-  // RFC 9110 section 15.2: a 1xx is interim, never the answer; the final one follows on the
-  // same connection. Such a connection is not pooled afterwards: a late second answer must not
-  // reach the next caller. A few interim answers are plenty; endless ones are a broken peer.
-  constexpr int kMaxInterimAnswers = 8;
+  // A connection that carried an interim answer is not pooled afterwards: a late second answer
+  // must not reach the next caller.
   for (int interim = 0; interim <= kMaxInterimAnswers; ++interim) {
     MARKET_ASSIGN_OR_RETURN(Response response, ReadMessage(deadline, max_body_bytes, head));
     if (response.result_int() < 100 || response.result_int() >= 200) return response;
     saw_interim_ = true;
   }
-  return UnavailableError("malformed response from " + peer_ + ": too many interim answers");
+  return TooManyInterimAnswers(peer_);
 }
 
 StatusOr<Response> ClientConnection::ReadMessage(Clock::time_point deadline,
@@ -104,30 +90,11 @@ StatusOr<Response> ClientConnection::ReadMessage(Clock::time_point deadline,
                     [&ec](beast::error_code result, std::size_t) { ec = result; });
   RunPending();
   if (!ec) return parser.release();
-  if (ec == beast::error::timeout) {
-    return DeadlineExceededError("deadline passed while waiting for " + peer_);
-  }
-  if (ec == bhttp::error::body_limit) {
-    return ResourceExhaustedError("response from " + peer_ + " exceeds " +
-                                  std::to_string(max_body_bytes) + " bytes");
-  }
-  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-      &ec.category() != &beast::error_code(bhttp::error::bad_method).category()) {
-    return UnavailableError("connection to " + peer_ +
-                            " closed before the response: " + ec.message());
-  }
-  return UnavailableError("malformed response from " + peer_ + ": " + ec.message());
+  return ReadFailure(ec, peer_, max_body_bytes);
 }
 
 bool ClientConnection::LooksReusable() {
-  if (saw_interim_ || buffer_.size() > 0 || !stream_.socket().is_open()) return false;
-  char byte = 0;
-  beast::error_code ec;
-  const std::size_t peeked =
-      stream_.socket().receive(net::buffer(&byte, 1), tcp::socket::message_peek, ec);
-  // Nothing to read is the one healthy state: EOF means the server closed it, bytes mean it
-  // answered something nobody asked for.
-  return peeked == 0 && ec == net::error::would_block;
+  return !saw_interim_ && IdleSocketLooksReusable(stream_.socket(), buffer_.size());
 }
 
 void ClientConnection::RunPending() {

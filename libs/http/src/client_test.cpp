@@ -9,10 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "market/http/server.hpp"
+#include "scripted_server.hpp"
 #include "test_support.hpp"
 
 namespace market::http {
@@ -23,69 +21,11 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using testing::Clock;
 using testing::FastOptions;
+using testing::ScriptedServer;
 using testing::Since;
 using testing::WaitUntil;
 
 using std::chrono::milliseconds;
-
-// A server that misbehaves on purpose: on each connection it answers the first
-// `answers_per_connection` requests, then reads one more and closes without answering. With
-// `interim_first`, each answer is preceded by an unasked-for "100 Continue".
-class ScriptedServer {
- public:
-  explicit ScriptedServer(int answers_per_connection, bool interim_first = false)
-      : answers_per_connection_(answers_per_connection), interim_first_(interim_first) {
-    acceptor_.open(tcp::v4());
-    acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    net::co_spawn(io_context_, Accept(), [](std::exception_ptr) {});
-    thread_ = std::thread([this] { io_context_.run(); });
-  }
-  ~ScriptedServer() {
-    io_context_.stop();
-    thread_.join();
-  }
-
-  Endpoint endpoint() const { return {"127.0.0.1", acceptor_.local_endpoint().port()}; }
-  int connections() const { return connections_; }
-  int requests() const { return requests_; }
-
- private:
-  net::awaitable<void> Accept() {
-    for (;;) {
-      tcp::socket socket = co_await acceptor_.async_accept(net::use_awaitable);
-      ++connections_;
-      net::co_spawn(io_context_, Serve(std::move(socket)), [](std::exception_ptr) {});
-    }
-  }
-
-  net::awaitable<void> Serve(tcp::socket socket) {
-    boost::beast::flat_buffer buffer;
-    for (int served = 0;; ++served) {
-      Request request;
-      co_await bhttp::async_read(socket, buffer, request, net::use_awaitable);
-      ++requests_;
-      if (served == answers_per_connection_) co_return;  // closes without answering
-      if (interim_first_) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        co_await net::async_write(socket, net::buffer(kContinue), net::use_awaitable);
-      }
-      Response response{bhttp::status::ok, 11};
-      response.body() = "answer " + std::to_string(requests_.load());
-      response.keep_alive(true);
-      response.prepare_payload();
-      co_await bhttp::async_write(socket, response, net::use_awaitable);
-    }
-  }
-
-  const int answers_per_connection_;
-  const bool interim_first_;
-  net::io_context io_context_{1};
-  tcp::acceptor acceptor_{io_context_};
-  std::atomic<int> connections_{0};
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
 
 Request Post(std::string target, std::string body) {
   Request request{bhttp::verb::post, target, 11};
