@@ -1,5 +1,7 @@
 #include "hooks.hpp"
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 #include "market/common/log.hpp"
@@ -24,6 +26,28 @@ std::optional<http::Response> CallHook(const Interceptor& hook, const http::Requ
     answer->set("X-Request-Id", info.request_id);
   }
   return answer;
+}
+
+bool CallFallback(const Fallback& fallback, const http::Request& request, const RequestInfo& info,
+                  std::function<void(http::Response)> send) {
+  log::RequestIdScope log_scope(info.request_id);
+  auto replied = std::make_shared<std::atomic<bool>>(false);
+  FallbackReply reply = [replied, send = std::move(send),
+                         request_id = info.request_id](http::Response response) {
+    if (replied->exchange(true)) return;
+    if (response.find("X-Request-Id") == response.end()) response.set("X-Request-Id", request_id);
+    send(std::move(response));
+  };
+  try {
+    // A fallback that replied and then declined has still answered: the reply stands.
+    return fallback(request, info, reply) || replied->load();
+  } catch (...) {
+    log::Error("server hook threw", {{"path", std::string(PathOf(request))},
+                                     {"exception", log::CurrentExceptionType()}});
+    reply(ErrorResponse(ReplyTo{request.version(), info.request_id},
+                        InternalError("the server failed to process the request")));
+    return true;
+  }
 }
 
 void Decorate(const ResponseDecorator& decorator, const http::Request& request,

@@ -3,10 +3,12 @@
 // Internal to the server.
 //
 //   if (auto answer = CallHook(hooks.interceptor, request, info)) return Send(std::move(*answer));
-//   Decorate(hooks.decorator, request, response, started);   // no-op when unset
+//   if (CallFallback(hooks.fallback, request, info, send)) return;   // `send` answers, now or
+//   later Decorate(hooks.decorator, request, response, started);   // no-op when unset
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 #include "market/common/status.hpp"
@@ -24,10 +26,16 @@ struct Hooks {
   bool any() const { return interceptor || fallback || decorator; }
 };
 
-// Runs an interceptor or fallback (both have this type) inside the request's log scope. Its
-// answer gets X-Request-Id when it has none; a throwing hook is answered internal.
+// Runs the interceptor inside the request's log scope. Its answer gets X-Request-Id when it has
+// none; a throwing interceptor is answered internal.
 std::optional<http::Response> CallHook(const Interceptor& hook, const http::Request& request,
                                        const RequestInfo& info);
+
+// Runs the fallback inside the request's log scope; true when it took the request. Then `send`
+// runs exactly once, with the fallback's answer (given X-Request-Id when it has none), or with
+// `internal` when the fallback threw before replying. Later replies are dropped.
+bool CallFallback(const Fallback& fallback, const http::Request& request, const RequestInfo& info,
+                  std::function<void(http::Response)> send);
 
 // Applies `decorator` when set, telling it the time since `started`, or zero when `started` is
 // unknown (time_point{}); an exception is logged and the response left as it stands.

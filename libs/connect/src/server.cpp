@@ -79,7 +79,7 @@ struct Server::State {
                       RequestInfo info, Clock::time_point started_at);
   http::Response OnProtocolFailure(http::ProtocolFailure failure, const http::Request& header);
   // Worker thread.
-  void ServeHooked(HookedRequest& hooked);
+  void ServeHooked(const std::shared_ptr<HookedRequest>& hooked);
   // Any thread.
   void SendHooked(HookedRequest& hooked, http::Response response);
   http::Response UnknownPathResponse(std::string_view path, const ReplyTo& to) const;
@@ -196,13 +196,14 @@ void Server::State::DispatchHooked(std::string_view path, http::Request request,
   }
   auto hooked_request = std::make_shared<HookedRequest>(HookedRequest{
       std::move(request), std::move(respond), std::move(info), std::move(timeout), started_at});
-  if (!pool.TrySubmit([this, hooked_request] { ServeHooked(*hooked_request); })) {
+  if (!pool.TrySubmit([this, hooked_request] { ServeHooked(hooked_request); })) {
     const ReplyTo to{hooked_request->request.version(), hooked_request->info.request_id};
     SendHooked(*hooked_request, ErrorResponse(to, UnavailableError(std::string(kOverloaded))));
   }
 }
 
-void Server::State::ServeHooked(HookedRequest& hooked) {
+void Server::State::ServeHooked(const std::shared_ptr<HookedRequest>& hooked_request) {
+  HookedRequest& hooked = *hooked_request;
   const http::Request& request = hooked.request;
   if (hooks.interceptor) {
     if (auto answer = internal::CallHook(hooks.interceptor, request, hooked.info)) {
@@ -219,9 +220,11 @@ void Server::State::ServeHooked(HookedRequest& hooked) {
   if (hooks.fallback) {
     // The same rule as for RPCs, so that a proxied call is refused as a served one would be.
     if (!hooked.timeout.ok()) return SendHooked(hooked, ErrorResponse(to, hooked.timeout));
-    if (auto answer = internal::CallHook(hooks.fallback, request, hooked.info)) {
-      return SendHooked(hooked, std::move(*answer));
-    }
+    // The reply keeps the request alive: the decorator reads it when the answer comes.
+    auto send = [this, hooked_request](http::Response response) {
+      SendHooked(*hooked_request, std::move(response));
+    };
+    if (internal::CallFallback(hooks.fallback, request, hooked.info, std::move(send))) return;
   }
   SendHooked(hooked, UnknownPathResponse(path, to));
 }

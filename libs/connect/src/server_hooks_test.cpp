@@ -280,9 +280,9 @@ TEST_CASE("an intercepted request takes one worker task, not two", "[server][hoo
   TestServer server(options, [](Server& s) {
     s.SetInterceptor(
         [](const http::Request&, const RequestInfo&) { return std::optional<http::Response>(); });
-    s.SetFallback([](const http::Request& request, const RequestInfo&) {
-      return std::optional<http::Response>(
-          TextResponse(request, beast_http::status::ok, "proxied"));
+    s.SetFallback([](const http::Request& request, const RequestInfo&, FallbackReply reply) {
+      reply(TextResponse(request, beast_http::status::ok, "proxied"));
+      return true;
     });
   });
   CHECK(Exchange(server.port(), EchoCall()).result_int() == 200);
@@ -365,10 +365,10 @@ TEST_CASE("the fallback answers paths that are neither procedures nor routes, se
           "[server][hooks]") {
   Seen seen;
   TestServer server(TestServer::DefaultOptions(), [&](Server& s) {
-    s.SetFallback([&](const http::Request& request, const RequestInfo& info) {
+    s.SetFallback([&](const http::Request& request, const RequestInfo& info, FallbackReply reply) {
       seen.Record(request, info);
-      return std::optional<http::Response>(
-          TextResponse(request, beast_http::status::accepted, "proxied " + request.body()));
+      reply(TextResponse(request, beast_http::status::accepted, "proxied " + request.body()));
+      return true;
     });
   });
   const auto before = Clock::now();
@@ -403,9 +403,9 @@ TEST_CASE("a fallback returning nullopt leaves the 404, or the 501 of a declared
           "[server][hooks]") {
   std::atomic<int> asked{0};
   TestServer server(TestServer::DefaultOptions(), [&](Server& s) {
-    s.SetFallback([&](const http::Request&, const RequestInfo&) {
+    s.SetFallback([&](const http::Request&, const RequestInfo&, const FallbackReply&) {
       ++asked;
-      return std::optional<http::Response>();
+      return false;
     });
   });
   const auto unknown = Exchange(server.port(), Post(kUnknownPath, "application/json", "{}"));
@@ -421,7 +421,7 @@ TEST_CASE("a fallback returning nullopt leaves the 404, or the 501 of a declared
 
 TEST_CASE("a fallback that throws is answered internal without its text", "[server][hooks]") {
   TestServer server(TestServer::DefaultOptions(), [](Server& s) {
-    s.SetFallback([](const http::Request&, const RequestInfo&) -> std::optional<http::Response> {
+    s.SetFallback([](const http::Request&, const RequestInfo&, const FallbackReply&) -> bool {
       throw std::runtime_error(std::string(testing::kThrownText));
     });
   });
@@ -432,12 +432,72 @@ TEST_CASE("a fallback that throws is answered internal without its text", "[serv
   CHECK(Exchange(server.port(), EchoCall()).result_int() == 200);
 }
 
+TEST_CASE("a fallback answering later holds no worker meanwhile, and its answer is decorated",
+          "[server][hooks]") {
+  auto options = TestServer::DefaultOptions();
+  options.worker_threads = 1;
+  std::mutex mutex;
+  std::vector<FallbackReply> waiting;
+  std::vector<std::string> bodies;
+  TestServer server(options, [&](Server& s) {
+    s.SetFallback([&](const http::Request& request, const RequestInfo&, FallbackReply reply) {
+      std::lock_guard lock(mutex);
+      waiting.push_back(std::move(reply));
+      bodies.push_back(request.body());
+      return true;
+    });
+    s.SetResponseDecorator(
+        [](const http::Request& request, http::Response& response, const AnswerInfo&) {
+          // Reads the request when the late answer comes: it must still be alive.
+          response.set("X-Decorated-For", request.body());
+        });
+  });
+
+  // Three calls wait on the fallback at once on a server with a single worker.
+  std::vector<std::future<http::Response>> pending;
+  for (int i = 0; i < 3; ++i) {
+    pending.push_back(std::async(std::launch::async, [&server, i] {
+      return Exchange(server.port(), Post(kUnknownPath, "application/json", std::to_string(i)));
+    }));
+  }
+  const auto all_waiting = [&] {
+    std::lock_guard lock(mutex);
+    return waiting.size() == 3;
+  };
+  const auto until = Clock::now() + 2s;
+  while (!all_waiting() && Clock::now() < until) std::this_thread::sleep_for(2ms);
+  REQUIRE(all_waiting());
+  // The worker is free: a served call goes through while the three wait.
+  CHECK(Exchange(server.port(), EchoCall()).result_int() == 200);
+
+  // Answered from another thread, twice over: the second reply is dropped.
+  std::thread answerer([&] {
+    std::lock_guard lock(mutex);
+    for (std::size_t i = 0; i < waiting.size(); ++i) {
+      http::Response response(beast_http::status::ok, 11);
+      response.body() = "late " + bodies[i];
+      waiting[i](response);
+      response.body() = "again";
+      waiting[i](response);
+    }
+  });
+  answerer.join();
+  for (int i = 0; i < 3; ++i) {
+    const auto response = pending[i].get();
+    CHECK(response.result_int() == 200);
+    CHECK(response.body() == "late " + std::to_string(i));
+    CHECK(HeaderOf(response, "X-Decorated-For") == std::to_string(i));
+    CHECK(HeaderOf(response, "X-Request-Id").size() == 32);
+  }
+}
+
 TEST_CASE("a malformed Connect-Timeout-Ms is refused before the fallback runs", "[server][hooks]") {
   std::atomic<int> asked{0};
   TestServer server(TestServer::DefaultOptions(), [&](Server& s) {
-    s.SetFallback([&](const http::Request& request, const RequestInfo&) {
+    s.SetFallback([&](const http::Request& request, const RequestInfo&, FallbackReply reply) {
       ++asked;
-      return std::optional<http::Response>(TextResponse(request, beast_http::status::ok, ""));
+      reply(TextResponse(request, beast_http::status::ok, ""));
+      return true;
     });
   });
   const auto response = Exchange(
@@ -456,11 +516,11 @@ TEST_CASE("the decorator touches every response the server sends", "[server][hoo
           if (request.find("X-Block") == request.end()) return std::nullopt;
           return RateLimited(request);
         });
-    s.SetFallback(
-        [](const http::Request& request, const RequestInfo&) -> std::optional<http::Response> {
-          if (request.target() != "/proxied") return std::nullopt;
-          return TextResponse(request, beast_http::status::ok, "upstream");
-        });
+    s.SetFallback([](const http::Request& request, const RequestInfo&, FallbackReply reply) {
+      if (request.target() != "/proxied") return false;
+      reply(TextResponse(request, beast_http::status::ok, "upstream"));
+      return true;
+    });
     s.SetResponseDecorator(
         [](const http::Request& request, http::Response& response, const AnswerInfo&) {
           const auto origin = request.find("Origin");
@@ -538,7 +598,9 @@ TEST_CASE("hooks cannot be set once the server runs", "[server][hooks]") {
     return std::optional<http::Response>();
   };
   CHECK_THROWS_AS(server.server().SetInterceptor(none), std::logic_error);
-  CHECK_THROWS_AS(server.server().SetFallback(none), std::logic_error);
+  CHECK_THROWS_AS(server.server().SetFallback([](const http::Request&, const RequestInfo&,
+                                                 const FallbackReply&) { return false; }),
+                  std::logic_error);
   CHECK_THROWS_AS(server.server().SetResponseDecorator(
                       [](const http::Request&, http::Response&, const AnswerInfo&) {}),
                   std::logic_error);

@@ -15,6 +15,11 @@
 //     return response;
 //   });
 //   server.OnCallFinished([](std::string_view procedure, market::StatusCode code, double s) {...});
+//   server.SetFallback([&proxy](const market::http::Request& request,
+//                               const market::connect::RequestInfo& info,
+//                               market::connect::FallbackReply reply) {
+//     return proxy.Forward(request, info, std::move(reply));  // answers from its client thread
+//   });
 //   server.SetInterceptor([&limiter](const market::http::Request& request,
 //                                    const market::connect::RequestInfo& info)
 //                             -> std::optional<market::http::Response> {
@@ -64,9 +69,12 @@ struct RequestInfo {
 // Returning a response answers the request with it; nullopt lets the request go on.
 using Interceptor =
     std::function<std::optional<http::Response>(const http::Request&, const RequestInfo&)>;
-// Returning a response answers the request with it; nullopt leaves the server's own answer.
-using Fallback =
-    std::function<std::optional<http::Response>(const http::Request&, const RequestInfo&)>;
+// Sends a fallback's answer. Call it once, from any thread; later calls are ignored.
+using FallbackReply = std::function<void(http::Response)>;
+// Returns false to leave the request to the server's own answer, or true having taken it: then
+// `reply` gets the answer, at once or later from any thread, so that a proxy waiting on an
+// upstream holds no worker. The request and info are valid during the call only.
+using Fallback = std::function<bool(const http::Request&, const RequestInfo&, FallbackReply reply)>;
 // What a response decorator knows of the exchange besides the request and its response.
 struct AnswerInfo {
   // From the request's arrival (its whole header read) to the decorator's call; zero for the
@@ -94,11 +102,12 @@ class Server {
   void OnCallFinished(CallObserver observer);
 
   // The hooks below are optional and are set before Start() (std::logic_error after). With any of
-  // them set, every request is served whole by one task on the worker pool, where the interceptor
-  // and the fallback may block (on Redis, on an upstream); with none set, routing and refusals
-  // stay on the network threads, which is faster. An interceptor or fallback that throws is
-  // answered `internal` (500) without its text; a decorator that throws is logged and its
-  // response sent as it stands. Hooks run concurrently, on several threads at once.
+  // them set, every request is served by one task on the worker pool, where the interceptor may
+  // block (on Redis) and the fallback starts its work; with none set, routing and refusals stay
+  // on the network threads, which is faster. An interceptor or fallback that throws is answered
+  // `internal` (500) without its text, unless the fallback replied first; a decorator that
+  // throws is logged and its response sent as it stands. Hooks run concurrently, on several
+  // threads at once.
 
   // Runs first for every request: RPCs, HTTP routes and unknown paths alike, even a request
   // the server would refuse (a CORS preflight OPTIONS, a malformed call). An RPC's deadline
@@ -110,9 +119,10 @@ class Server {
 
   // Answers requests whose path is neither a registered procedure nor an HTTP route (a gateway
   // forwards them), after the interceptor. A malformed Connect-Timeout-Ms is refused
-  // invalid_argument before it is called; the deadline is the fallback's to honour. nullopt
-  // gives the answer the server would give without one (404 unknown procedure, or 501 for a
-  // method its services declare but do not implement).
+  // invalid_argument before it is called; the deadline is the fallback's to honour. Declining
+  // (false) gives the answer the server would give without one (404 unknown procedure, or 501
+  // for a method its services declare but do not implement). An answer given later is still
+  // decorated, and the server's drain at shutdown waits for it.
   void SetFallback(Fallback fallback);
 
   // The last touch on every response the server sends: successes, Connect errors, refusals,
