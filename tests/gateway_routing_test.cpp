@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "market/common/base64url.hpp"
 #include "market/connect/error.hpp"
 #include "market/connect/error_details.hpp"
+#include "market/http/server.hpp"
 #include "market/redis/client.hpp"
 #include "market/testing/redis.hpp"
 #include "market/testing/token_keys.hpp"
@@ -248,6 +250,80 @@ TEST_CASE("a service that goes away is unavailable at once and served again on i
   caller.join();
   CHECK(answered > 0);
   CHECK(PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}").result_int() == 200);
+}
+
+TEST_CASE("a hung service holds only its own places: other services' calls go through at once",
+          "[gateway][routing]") {
+  // An escrow that reads every call and answers none until the test ends.
+  std::mutex mutex;
+  std::vector<http::Responder> held;
+  http::Server hung_escrow(http::ServerOptions{},
+                           [&](http::Request, const http::RequestInfo&, http::Responder respond) {
+                             std::lock_guard lock(mutex);
+                             held.push_back(std::move(respond));
+                           });
+  REQUIRE(hung_escrow.Start().ok());
+  const auto held_calls = [&] {
+    std::lock_guard lock(mutex);
+    return held.size();
+  };
+  auto listings = StartListings();
+  // Two workers and four places per service: a gateway whose workers waited on upstreams would
+  // be stuck after the first two hung calls.
+  auto gateway = testing::StartGateway(
+      {{"MARKET_UPSTREAM_LISTINGS", listings.address()},
+       {"MARKET_UPSTREAM_ESCROW", "127.0.0.1:" + std::to_string(hung_escrow.port())},
+       {"MARKET_WORKER_THREADS", "2"},
+       {"MARKET_UPSTREAM_MAX_IN_FLIGHT", "4"},
+       {"MARKET_RATE_ADDRESS_BURST", "100000"},
+       {"MARKET_RATE_ADDRESS_PER_SECOND", "100000"},
+       {"MARKET_RATE_ACCOUNT_BURST", "100000"},
+       {"MARKET_RATE_ACCOUNT_PER_SECOND", "100000"}});
+  const std::map<std::string, std::string> auth{{"Authorization", FreelancerToken()}};
+  constexpr std::string_view kEscrowCall = "/market.escrow.v1.EscrowService/GetContract";
+
+  std::vector<std::thread> waiting;
+  for (int i = 0; i < 4; ++i) {
+    waiting.emplace_back([&] {
+      // Answered when the test stops the hung escrow; only the gateway's places matter here.
+      (void)PostJson(gateway.port(), kEscrowCall, "{}", auth);
+    });
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (held_calls() < 4 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(held_calls() == 4);
+
+  // A fifth escrow call is refused at once instead of queueing behind the hung ones.
+  auto started = std::chrono::steady_clock::now();
+  const auto refused = PostJson(gateway.port(), kEscrowCall, "{}", auth);
+  CHECK(refused.result_int() == 503);
+  CHECK(Code(refused) == "unavailable");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  CHECK(held_calls() == 4);
+
+  // Listings is served as usual, and so are the gateway's own methods.
+  started = std::chrono::steady_clock::now();
+  REQUIRE(PostJson(gateway.port(), kUpsertProfile, kProfile, auth).result_int() == 200);
+  const std::string get_body = R"({"freelancerId":")" + std::string(kFreelancerId) + R"("})";
+  for (int i = 0; i < 10; ++i) {
+    CHECK(PostJson(gateway.port(), kGetProfile, get_body, auth).result_int() == 200);
+  }
+  CHECK(PostJson(gateway.port(), "/grpc.health.v1.Health/Check", "{}").result_int() == 200);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+
+  {
+    std::lock_guard lock(mutex);
+    for (auto& respond : held) {
+      http::Response late(beast_http::status::ok, 11);
+      late.set(beast_http::field::content_type, "application/json");
+      late.body() = "{}";
+      respond(std::move(late));
+    }
+  }
+  for (auto& thread : waiting) thread.join();
+  ClearRateBuckets();
 }
 
 TEST_CASE("calls beyond a small rate budget are refused with retry information",

@@ -37,21 +37,44 @@ http::Response ConnectError(unsigned version, const std::string& request_id, con
   return response;
 }
 
+// What the caller gets for the upstream's answer: the answer itself, freed of hop-by-hop
+// fields, or a Connect error saying which service failed and how.
+http::Response UpstreamAnswer(const Upstream& upstream, unsigned version, bool keep_alive,
+                              const std::string& request_id, StatusOr<http::Response>& answer) {
+  if (!answer.ok()) {
+    log::Warn("upstream call failed",
+              {{"upstream", upstream.name}, {"error", answer.status().ToString()}});
+    const Status status =
+        answer.status().code() == StatusCode::kDeadlineExceeded
+            ? DeadlineExceededError("the " + upstream.name + " service did not answer in time")
+            : UnavailableError("the " + upstream.name + " service is unavailable; retry later");
+    return ConnectError(version, request_id, status);
+  }
+  http::Response response = std::move(*answer);
+  DropHopByHop(response);
+  response.version(version);
+  response.keep_alive(keep_alive);
+  response.set("X-Request-Id", request_id);
+  response.prepare_payload();
+  return response;
+}
+
 }  // namespace
 
-ConnectProxy::ConnectProxy(http::Client& client, const Upstreams& upstreams)
+ConnectProxy::ConnectProxy(http::AsyncClient& client, const Upstreams& upstreams)
     : client_(client), upstreams_(upstreams) {}
 
-std::optional<http::Response> ConnectProxy::Forward(const http::Request& request,
-                                                    const ForwardContext& ctx) const {
+bool ConnectProxy::Forward(const http::Request& request, const ForwardContext& ctx,
+                           connect::FallbackReply reply) const {
   const std::string_view target = request.target();
   const Upstream* upstream = upstreams_.Find(target.substr(0, target.find('?')));
-  if (upstream == nullptr) return std::nullopt;
+  if (upstream == nullptr) return false;
 
   const auto now = Clock::now();
   if (now >= ctx.deadline) {
-    return ConnectError(request.version(), ctx.request_id,
-                        DeadlineExceededError("the deadline passed before the call was routed"));
+    reply(ConnectError(request.version(), ctx.request_id,
+                       DeadlineExceededError("the deadline passed before the call was routed")));
+    return true;
   }
   http::Request outgoing = request;
   outgoing.version(11);
@@ -75,23 +98,15 @@ std::optional<http::Response> ConnectProxy::Forward(const http::Request& request
   outgoing.prepare_payload();
 
   const bool idempotent = request.method() == beast_http::verb::get;
-  auto answer = client_.Send(upstream->endpoint, std::move(outgoing), ctx.deadline, idempotent);
-  if (!answer.ok()) {
-    log::Warn("upstream call failed",
-              {{"upstream", upstream->name}, {"error", answer.status().ToString()}});
-    const Status status =
-        answer.status().code() == StatusCode::kDeadlineExceeded
-            ? DeadlineExceededError("the " + upstream->name + " service did not answer in time")
-            : UnavailableError("the " + upstream->name + " service is unavailable; retry later");
-    return ConnectError(request.version(), ctx.request_id, status);
-  }
-  http::Response response = std::move(*answer);
-  DropHopByHop(response);
-  response.version(request.version());
-  response.keep_alive(request.keep_alive());
-  response.set("X-Request-Id", ctx.request_id);
-  response.prepare_payload();
-  return response;
+  client_.Send(
+      upstream->endpoint, std::move(outgoing), ctx.deadline, idempotent,
+      [upstream, version = request.version(), keep_alive = request.keep_alive(),
+       request_id = ctx.request_id, reply = std::move(reply)](StatusOr<http::Response> answer) {
+        // By reference: GCC 12 wrongly warns of an uninitialised Status when the StatusOr is
+        // moved into a by-value parameter here.
+        reply(UpstreamAnswer(*upstream, version, keep_alive, request_id, answer));
+      });
+  return true;
 }
 
 }  // namespace market::gateway

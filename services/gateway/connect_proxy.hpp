@@ -7,15 +7,20 @@
 // upstream that cannot be reached is `unavailable` at once; POSTs are never retried, since a
 // call may have side effects, while GETs (only NO_SIDE_EFFECTS methods) are retried once.
 //
-//   ConnectProxy proxy(http_client, upstreams);
-//   if (auto answer = proxy.Forward(request, {request_id, peer, deadline})) respond(*answer);
+// Forwarding is asynchronous: the call goes out on the AsyncClient's thread and the answer comes
+// back through `reply`, so no thread waits on a service. Each service has a bounded number of
+// calls in flight (AsyncClientOptions); beyond it callers get `unavailable` at once, so a slow
+// or dead service never holds the places other services' calls need.
+//
+//   ConnectProxy proxy(async_client, upstreams);
+//   if (!proxy.Forward(request, {request_id, peer, deadline}, std::move(reply))) answer_404();
 #pragma once
 
 #include <chrono>
-#include <optional>
 #include <string>
 
-#include "market/http/client.hpp"
+#include "market/connect/server.hpp"
+#include "market/http/async_client.hpp"
 #include "upstreams.hpp"
 
 namespace market::gateway {
@@ -28,15 +33,15 @@ struct ForwardContext {
 
 class ConnectProxy {
  public:
-  ConnectProxy(http::Client& client, const Upstreams& upstreams);
+  ConnectProxy(http::AsyncClient& client, const Upstreams& upstreams);
 
-  // nullopt when no upstream owns the path (the caller answers it); otherwise the upstream's
-  // answer, or a Connect error when the upstream failed to give one.
-  std::optional<http::Response> Forward(const http::Request& request,
-                                        const ForwardContext& ctx) const;
+  // false when no upstream owns the path (the caller answers it). Otherwise true, and `reply`
+  // later gets the upstream's answer, or a Connect error when the upstream gave none.
+  bool Forward(const http::Request& request, const ForwardContext& ctx,
+               connect::FallbackReply reply) const;
 
  private:
-  http::Client& client_;
+  http::AsyncClient& client_;
   const Upstreams& upstreams_;
 };
 

@@ -55,7 +55,10 @@ Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
                 PasswordGuards{login_throttle_, password_hasher_, rate_limiter_,
                                config_.password_per_address},
                 config_.sessions),
-      proxy_(upstream_client_, config_.upstreams),
+      upstream_client_(std::make_unique<http::AsyncClient>(
+          http::AsyncClientOptions{.max_in_flight_per_endpoint = config_.upstream_max_in_flight,
+                                   .max_idle_per_endpoint = config_.upstream_max_in_flight})),
+      proxy_(*upstream_client_, config_.upstreams),
       cors_(config_.cors_origins) {}
 
 void Gateway::AddMethods(connect::Router& router) { identity::v1::Register(router, identity_); }
@@ -64,9 +67,9 @@ void Gateway::Install(connect::Server& server) {
   server.SetInterceptor([this](const http::Request& request, const connect::RequestInfo& info) {
     return Admit(request, info);
   });
-  server.SetFallback([this](const http::Request& request, const connect::RequestInfo& info) {
-    return Forward(request, info);
-  });
+  server.SetFallback(
+      [this](const http::Request& request, const connect::RequestInfo& info,
+             connect::FallbackReply reply) { return Forward(request, info, std::move(reply)); });
   server.SetResponseDecorator(
       [this](const http::Request& request, http::Response& response,
              const connect::AnswerInfo& answer) { Finish(request, response, answer); });
@@ -93,12 +96,16 @@ std::optional<http::Response> Gateway::Admit(const http::Request& request,
   return std::nullopt;
 }
 
-std::optional<http::Response> Gateway::Forward(const http::Request& request,
-                                               const connect::RequestInfo& info) {
+void Gateway::Stop() { upstream_client_.reset(); }
+
+bool Gateway::Forward(const http::Request& request, const connect::RequestInfo& info,
+                      connect::FallbackReply reply) {
   const auto bound = Clock::now() + config_.upstream_timeout;
-  return proxy_.Forward(request, ForwardContext{.request_id = info.request_id,
-                                                .peer = info.peer,
-                                                .deadline = std::min(info.deadline, bound)});
+  return proxy_.Forward(request,
+                        ForwardContext{.request_id = info.request_id,
+                                       .peer = info.peer,
+                                       .deadline = std::min(info.deadline, bound)},
+                        std::move(reply));
 }
 
 void Gateway::Finish(const http::Request& request, http::Response& response,

@@ -10,6 +10,8 @@
 //   Gateway gateway(gateway_config, parts);
 //   gateway.AddMethods(router);   // identity
 //   gateway.Install(server);      // interceptor, proxy fallback, response decorator
+//   ... serving ...
+//   gateway.Stop();               // after the server drained
 #pragma once
 
 #include <memory>
@@ -22,7 +24,7 @@
 #include "login_throttle.hpp"
 #include "market/auth/token.hpp"
 #include "market/connect/server.hpp"
-#include "market/http/client.hpp"
+#include "market/http/async_client.hpp"
 #include "market/runtime/service_parts.hpp"
 #include "password_hasher.hpp"
 #include "rate_limiter.hpp"
@@ -35,13 +37,16 @@ class Gateway {
 
   void AddMethods(connect::Router& router);
   void Install(connect::Server& server);
+  // After the server drained: calls still waiting on a service are answered `unavailable` now,
+  // while the server they answer through still exists.
+  void Stop();
 
  private:
   // CORS preflight and rate limits; nullopt lets the request through.
   std::optional<http::Response> Admit(const http::Request& request,
                                       const connect::RequestInfo& info);
-  std::optional<http::Response> Forward(const http::Request& request,
-                                        const connect::RequestInfo& info);
+  bool Forward(const http::Request& request, const connect::RequestInfo& info,
+               connect::FallbackReply reply);
   // CORS headers, then the access log line: method, path, status, latency, and the upstream
   // service the path routes to ("gateway" for the paths the gateway serves itself).
   void Finish(const http::Request& request, http::Response& response,
@@ -55,7 +60,8 @@ class Gateway {
   PasswordHasher password_hasher_;
   RateLimiter rate_limiter_;
   IdentityService identity_;
-  http::Client upstream_client_;
+  // Proxied calls wait on this client's thread, never on a worker.
+  std::unique_ptr<http::AsyncClient> upstream_client_;
   ConnectProxy proxy_;
   CorsPolicy cors_;
 };

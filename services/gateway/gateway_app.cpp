@@ -16,4 +16,8 @@ Status GatewayApp::Start(runtime::ServiceParts& parts, connect::Router& router) 
 
 void GatewayApp::InstallServerHooks(connect::Server& server) { gateway_->Install(server); }
 
+void GatewayApp::Stop() {
+  if (gateway_) gateway_->Stop();
+}
+
 }  // namespace market::gateway

@@ -20,6 +20,7 @@ class GatewayApp final : public runtime::Service {
   Status Configure(config::Env& env) override;
   Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
   void InstallServerHooks(connect::Server& server) override;
+  void Stop() override;
 
  private:
   std::optional<GatewayConfig> config_;

@@ -42,6 +42,8 @@ StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env) {
   config.cors_origins = ParseOriginList(env.String("MARKET_CORS_ORIGINS", ""));
   config.upstream_timeout = env.Millis("MARKET_UPSTREAM_TIMEOUT_MS", milliseconds(30000),
                                        milliseconds(10), milliseconds(600000));
+  config.upstream_max_in_flight =
+      static_cast<std::size_t>(env.Int("MARKET_UPSTREAM_MAX_IN_FLIGHT", 48, 1, 4096));
   MARKET_ASSIGN_OR_RETURN(config.upstreams, Upstreams::FromEnv(env));
   MARKET_RETURN_IF_ERROR(env.Check());
   return config;

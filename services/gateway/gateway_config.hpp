@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,13 @@ struct GatewayConfig {
   RateLimit password_per_address{.per_second = 0.5, .burst = 10};
   std::vector<std::string> cors_origins;
   Upstreams upstreams{{}};
-  // Bound on a proxied call whose caller set no deadline, so a hung service cannot hold a
-  // gateway worker forever.
+  // Bound on a proxied call whose caller set no deadline, so a hung service cannot hold its
+  // in-flight places forever.
   std::chrono::milliseconds upstream_timeout{30000};
+  // Calls in flight to one service at once (each holds one connection to it); beyond them a
+  // call is refused `unavailable` at once. Keep it below the services'
+  // MARKET_MAX_CONNECTIONS_PER_ADDRESS (64), since a service sees the gateway as one address.
+  std::size_t upstream_max_in_flight = 48;
 };
 
 StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env);
