@@ -41,10 +41,11 @@ inline constexpr std::string_view kSelectMilestones = R"(
 
 inline constexpr std::string_view kUpdateMilestone = R"(
   UPDATE milestones SET
-    state = $2, held = $3, released = $4, refunded = $5, cancel_requested_by = $6,
-    funded_at = CASE WHEN $3 > 0 THEN COALESCE(funded_at, now()) ELSE NULL END,
+    state = $2::text, held = $3::bigint, released = $4::bigint, refunded = $5::bigint,
+    cancel_requested_by = $6::text,
+    funded_at = CASE WHEN $3::bigint > 0 THEN COALESCE(funded_at, now()) ELSE NULL END,
     review_deadline = CASE
-      WHEN $2 <> 'submitted' THEN NULL
+      WHEN $2::text <> 'submitted' THEN NULL
       WHEN state = 'submitted' THEN review_deadline
       ELSE now() + $7::bigint * interval '1 second' END
   WHERE id = $1::uuid)";
