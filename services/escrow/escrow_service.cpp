@@ -80,24 +80,24 @@ Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
   MARKET_ASSIGN_OR_RETURN(
       const std::string reference,
       payments_.Charge(caller.subject, amount, request.payment_token(), scope.key));
-  return RunOnce(
-      pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
-      [&](pqxx::work& tx) -> Status {
-        const AccountKey wallet = Wallet(caller.subject, amount.currency());
-        MARKET_ASSIGN_OR_RETURN(
-            const PostedTransfer posted,
-            PostTransfer(tx, {.kind = "top_up",
-                              .contract_id = "",
-                              .milestone_id = "",
-                              .legs = {{Platform(AccountKind::kFundingClearing, amount.currency()),
-                                        -amount.minor_units()},
-                                       {wallet, amount.minor_units()}}}));
-        response.set_payment_reference(reference);
-        *response.mutable_balance()->mutable_available() =
-            MoneyProto(amount.currency(), posted.balances.at(wallet));
-        response.set_transfer_id(posted.id);
-        return OkStatus();
-      });
+  return RunOnce(pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
+                 [&](pqxx::work& tx) -> Status {
+                   const AccountKey wallet = Wallet(caller.subject, amount.currency());
+                   MARKET_ASSIGN_OR_RETURN(
+                       const PostedTransfer posted,
+                       PostTransfer(tx, {.kind = "top_up",
+                                         .contract_id = "",
+                                         .milestone_id = "",
+                                         .legs = {{Platform(AccountKind::kFundingClearing,
+                                                            amount.currency(), caller.subject),
+                                                   -amount.minor_units()},
+                                                  {wallet, amount.minor_units()}}}));
+                   response.set_payment_reference(reference);
+                   *response.mutable_balance()->mutable_available() =
+                       MoneyProto(amount.currency(), posted.balances.at(wallet));
+                   response.set_transfer_id(posted.id);
+                   return OkStatus();
+                 });
 }
 
 Status EscrowService::GetWallet(const connect::CallContext& ctx, const v1::GetWalletRequest&,

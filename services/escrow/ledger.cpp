@@ -88,8 +88,10 @@ AccountKey Wallet(std::string user_id, std::string currency) {
 AccountKey Escrow(std::string contract_id, std::string currency) {
   return {AccountKind::kEscrow, std::move(contract_id), std::move(currency)};
 }
-AccountKey Platform(AccountKind kind, std::string currency) {
-  return {kind, "", std::move(currency)};
+AccountKey Platform(AccountKind kind, std::string currency, std::string_view shard_key) {
+  std::uint32_t hash = 2166136261u;  // FNV-1a: stable across processes and releases
+  for (const char c : shard_key) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  return {kind, "shard-" + std::to_string(hash % kPlatformAccountShards), std::move(currency)};
 }
 
 StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) {
@@ -115,9 +117,14 @@ StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) 
   const std::string kinds_literal = pg::ToArrayLiteral(kinds);
   const std::string owners_literal = pg::ToArrayLiteral(owners);
   const std::string currencies_literal = pg::ToArrayLiteral(currencies);
-  tx.exec_params(std::string(kEnsureAccounts), kinds_literal, owners_literal, currencies_literal);
-  const pqxx::result locked =
+  pqxx::result locked =
       tx.exec_params(std::string(kLockAccounts), kinds_literal, owners_literal, currencies_literal);
+  // Accounts are made on first use only, so the usual transfer costs one round trip less.
+  if (locked.size() != net.size()) {
+    tx.exec_params(std::string(kEnsureAccounts), kinds_literal, owners_literal, currencies_literal);
+    locked = tx.exec_params(std::string(kLockAccounts), kinds_literal, owners_literal,
+                            currencies_literal);
+  }
   if (locked.size() != net.size()) return InternalError("a ledger account could not be locked");
 
   PostedTransfer posted;

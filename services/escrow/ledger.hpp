@@ -41,7 +41,7 @@ std::string_view AccountKindName(AccountKind kind);
 
 struct AccountKey {
   AccountKind kind;
-  std::string owner;  // user id (wallet), contract id (escrow), "" for platform accounts
+  std::string owner;  // user id (wallet), contract id (escrow), "shard-<n>" (platform)
   std::string currency;
 
   friend auto operator<=>(const AccountKey&, const AccountKey&) = default;
@@ -49,7 +49,13 @@ struct AccountKey {
 
 AccountKey Wallet(std::string user_id, std::string currency);
 AccountKey Escrow(std::string contract_id, std::string currency);
-AccountKey Platform(AccountKind kind, std::string currency);
+
+// Every platform account (fee revenue, clearing, FX liquidity, rounding) is split into this many
+// sub-accounts per currency, owners "shard-0" to "shard-15": one row written by every release
+// would make all releases wait on each other's row lock. `shard_key` (a contract's or user's
+// id) picks the shard, so one contract's movements stay on one. Reports add the shards up.
+inline constexpr int kPlatformAccountShards = 16;
+AccountKey Platform(AccountKind kind, std::string currency, std::string_view shard_key);
 
 struct Leg {
   AccountKey account;

@@ -46,7 +46,7 @@ struct LedgerDatabase {
     return {.kind = "top_up",
             .contract_id = "",
             .milestone_id = "",
-            .legs = {{Platform(AccountKind::kFundingClearing, currency), -amount},
+            .legs = {{Platform(AccountKind::kFundingClearing, currency, kUser), -amount},
                      {Wallet(kUser, currency), amount}}};
   }
 
@@ -55,7 +55,7 @@ struct LedgerDatabase {
             .contract_id = "",
             .milestone_id = "",
             .legs = {{Wallet(kUser, "USD"), -amount},
-                     {Platform(AccountKind::kPayoutClearing, "USD"), amount}}};
+                     {Platform(AccountKind::kPayoutClearing, "USD", kUser), amount}}};
   }
 
   std::int64_t Balance(const AccountKey& account) {

@@ -19,14 +19,16 @@ StatusOr<ReleasePlan> PlanRelease(const ContractRecord& contract, std::int64_t g
   ReleasePlan plan{gross_money, shares.parts[0], shares.remainder, shares.parts[1], paid, {}};
   const std::string& c = contract.currency;
   plan.legs.push_back({Escrow(contract.id, c), -gross});
-  plan.legs.push_back({Platform(AccountKind::kFeeRevenue, c), plan.fee.minor_units()});
-  plan.legs.push_back({Platform(AccountKind::kRounding, c), plan.rounding.minor_units()});
+  plan.legs.push_back({Platform(AccountKind::kFeeRevenue, c, contract.id), plan.fee.minor_units()});
+  plan.legs.push_back(
+      {Platform(AccountKind::kRounding, c, contract.id), plan.rounding.minor_units()});
   if (contract.payout_currency == c) {
     plan.legs.push_back({Wallet(contract.freelancer_id, c), plan.net.minor_units()});
   } else {
     const std::string& p = contract.payout_currency;
-    plan.legs.push_back({Platform(AccountKind::kFxLiquidity, c), plan.net.minor_units()});
-    plan.legs.push_back({Platform(AccountKind::kFxLiquidity, p), -paid.minor_units()});
+    plan.legs.push_back(
+        {Platform(AccountKind::kFxLiquidity, c, contract.id), plan.net.minor_units()});
+    plan.legs.push_back({Platform(AccountKind::kFxLiquidity, p, contract.id), -paid.minor_units()});
     plan.legs.push_back({Wallet(contract.freelancer_id, p), paid.minor_units()});
   }
   return plan;

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
+#include <string>
 
 namespace market::escrow {
 namespace {
@@ -66,6 +68,25 @@ TEST_CASE("1 JPY and 0.001 KWD release without losing a minor unit", "[escrow]")
   // KWD -> JPY at 490.5: 0.001 KWD = 0.4905 JPY -> 0 JPY; 1.000 KWD = 490.5 -> 490 JPY (even).
   CHECK(PlanRelease(Contract("KWD", "JPY", "490.5", 0), 1)->paid.minor_units() == 0);
   CHECK(PlanRelease(Contract("KWD", "JPY", "490.5", 0), 1000)->paid.minor_units() == 490);
+}
+
+}  // namespace
+}  // namespace market::escrow
+
+namespace market::escrow {
+namespace {
+
+TEST_CASE("platform accounts are spread over their shards, one contract on one shard", "[escrow]") {
+  std::set<std::string> owners;
+  for (int i = 0; i < 1000; ++i) {
+    const AccountKey fee =
+        Platform(AccountKind::kFeeRevenue, "USD", "contract-" + std::to_string(i));
+    CHECK(fee.owner.rfind("shard-", 0) == 0);
+    owners.insert(fee.owner);
+  }
+  CHECK(owners.size() == static_cast<std::size_t>(kPlatformAccountShards));
+  CHECK(Platform(AccountKind::kFeeRevenue, "USD", "c-1") ==
+        Platform(AccountKind::kFeeRevenue, "USD", "c-1"));
 }
 
 }  // namespace

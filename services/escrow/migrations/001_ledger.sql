@@ -8,8 +8,8 @@ CREATE TABLE accounts (
   id BIGSERIAL PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('wallet', 'escrow', 'fee_revenue', 'funding_clearing',
                                      'payout_clearing', 'fx_liquidity', 'rounding')),
-  -- The account id of a wallet's user, the contract id of an escrow account, '' for the
-  -- platform's own accounts.
+  -- The account id of a wallet's user, the contract id of an escrow account, "shard-<n>" for
+  -- the platform's own accounts (split into shards so that no single row is hot; ledger.hpp).
   owner TEXT NOT NULL,
   currency TEXT NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
   -- Kept for fast reads; equal to the sum of the account's legs (CheckLedger recomputes it).
