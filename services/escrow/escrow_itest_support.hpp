@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -219,6 +220,23 @@ class Escrow {
   }
 
   const User& Operator() const { return operator_; }
+
+  // How many events of each type the service wrote to its outbox, by type name without the
+  // package ("MilestoneReleased").
+  std::map<std::string, int> OutboxCounts() {
+    pg::Pool pool({.dsn = database().dsn});
+    std::map<std::string, int> counts;
+    REQUIRE(pg::InTransaction(pool, [&](pqxx::work& tx) -> Status {
+              counts.clear();
+              for (const auto& row :
+                   tx.exec("SELECT event_type, count(*) AS n FROM outbox GROUP BY event_type")) {
+                const auto type = row["event_type"].as<std::string>();
+                counts[type.substr(type.rfind('.') + 1)] = row["n"].as<int>();
+              }
+              return OkStatus();
+            }).ok());
+    return counts;
+  }
 
  private:
   testing::StartedService started_;

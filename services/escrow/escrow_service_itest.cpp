@@ -103,6 +103,7 @@ TEST_CASE("FX rates: operators load them, everyone reads them, older quotes are 
   REQUIRE(skipped.ok());
   CHECK(skipped->stored() == 0);
   CHECK(skipped->skipped_pairs(0) == "EUR/USD");
+  CHECK(escrow.OutboxCounts().at("FxRatesUpdated") == 1);  // the skipped load published nothing
 
   CHECK(CodeOf(escrow.Client().LoadFxRates(stale, Escrow::As(freelancer.bearer))) ==
         StatusCode::kPermissionDenied);
@@ -247,6 +248,11 @@ TEST_CASE("a fixed-price milestone is funded, submitted and released at the lock
   CHECK(escrow.WalletBalance(freelancer, "USD") == 97578);
 
   CHECK(escrow.Get(client, contract.id()).state() == v1::CONTRACT_STATE_COMPLETED);
+  // One event per step, written with it: replays and refusals wrote none.
+  const std::map<std::string, int> events{{"ContractCreated", 1},   {"FxRatesUpdated", 1},
+                                          {"MilestoneFunded", 1},   {"MilestoneSubmitted", 1},
+                                          {"MilestoneReleased", 1}, {"ContractCompleted", 1}};
+  CHECK(escrow.OutboxCounts() == events);
   const auto check = escrow.CheckLedger();
   CHECK(check.ok());
   for (const auto& currency : check.currencies()) CHECK(currency.sum_minor_units() == 0);
@@ -425,6 +431,12 @@ TEST_CASE("a dispute freezes the funds until an operator splits them", "[escrow]
         StatusCode::kFailedPrecondition);
   CHECK(escrow.Get(freelancer, contract.id()).milestones(0).state() ==
         v1::MILESTONE_STATE_RESOLVED);
+  const auto events = escrow.OutboxCounts();
+  CHECK(events.at("DisputeOpened") == 1);
+  CHECK(events.at("DisputeResolved") == 1);
+  CHECK(events.at("MilestoneReleased") == 1);
+  CHECK(events.at("MilestoneRefunded") == 1);
+  CHECK(events.at("ContractCompleted") == 1);
   CHECK(escrow.CheckLedger().ok());
 }
 
