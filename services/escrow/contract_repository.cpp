@@ -1,0 +1,249 @@
+#include "contract_repository.hpp"
+
+#include <algorithm>
+
+#include "market/pg/arrays.hpp"
+
+namespace market::escrow {
+namespace {
+
+inline constexpr std::string_view kContractColumns = R"(
+  c.id::text AS id, c.source, c.source_id, c.title, c.client_id::text AS client_id,
+  c.client_country, c.freelancer_id::text AS freelancer_id, c.freelancer_country, c.currency,
+  c.payout_currency, c.fx_rate::text AS fx_rate,
+  (extract(epoch FROM c.fx_quoted_at) * 1000000)::bigint AS fx_quoted_at_micros,
+  c.freelancer_fee_bps, c.review_window_seconds, c.dispute_response_window_seconds, c.state,
+  (extract(epoch FROM c.created_at) * 1000000)::bigint AS created_at_micros)";
+
+inline constexpr std::string_view kInsertContract = R"(
+  INSERT INTO contracts (source, source_id, title, client_id, client_country, freelancer_id,
+                         freelancer_country, currency, payout_currency, fx_rate, fx_quoted_at,
+                         freelancer_fee_bps, review_window_seconds,
+                         dispute_response_window_seconds)
+  VALUES ($1, $2, $3, $4::uuid, $5, $6::uuid, $7, $8, $9, $10::numeric,
+          'epoch'::timestamptz + $11::bigint * interval '1 microsecond', $12, $13, $14)
+  ON CONFLICT (source, source_id) DO NOTHING
+  RETURNING id::text AS id)";
+
+inline constexpr std::string_view kInsertMilestones = R"(
+  INSERT INTO milestones (contract_id, position, title, amount)
+  SELECT $1::uuid, u.position, u.title, u.amount
+  FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS u(title, amount, position))";
+
+inline constexpr std::string_view kSelectIdBySource = R"(
+  SELECT id::text AS id FROM contracts WHERE source = $1 AND source_id = $2)";
+
+inline constexpr std::string_view kSelectMilestones = R"(
+  SELECT id::text AS id, contract_id::text AS contract_id, position, title, amount, state, held,
+         released, refunded, cancel_requested_by,
+         (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
+  FROM milestones WHERE contract_id = $1::uuid ORDER BY position)";
+
+inline constexpr std::string_view kUpdateMilestone = R"(
+  UPDATE milestones SET
+    state = $2::text, held = $3::bigint, released = $4::bigint, refunded = $5::bigint,
+    cancel_requested_by = $6::text,
+    funded_at = CASE WHEN $3::bigint > 0 THEN COALESCE(funded_at, now()) ELSE NULL END,
+    review_deadline = CASE
+      WHEN $2::text <> 'submitted' THEN NULL
+      WHEN state = 'submitted' THEN review_deadline
+      ELSE now() + $7::bigint * interval '1 second' END
+  WHERE id = $1::uuid)";
+
+inline constexpr std::string_view kCompleteIfSettled = R"(
+  UPDATE contracts SET state = 'completed'
+  WHERE id = $1::uuid AND state = 'active'
+    AND NOT EXISTS (SELECT 1 FROM milestones
+                    WHERE contract_id = $1::uuid
+                      AND state NOT IN ('released', 'cancelled', 'resolved'))
+  RETURNING id)";
+
+inline constexpr std::string_view kSelectFxRate = R"(
+  SELECT base_currency, quote_currency, rate::text AS rate,
+         (extract(epoch FROM quoted_at) * 1000000)::bigint AS quoted_at_micros
+  FROM fx_rates WHERE base_currency = $1 AND quote_currency = $2)";
+
+inline constexpr std::string_view kSelectFxRates = R"(
+  SELECT base_currency, quote_currency, rate::text AS rate,
+         (extract(epoch FROM quoted_at) * 1000000)::bigint AS quoted_at_micros
+  FROM fx_rates WHERE $1 = '' OR base_currency = $1
+  ORDER BY base_currency, quote_currency)";
+
+inline constexpr std::string_view kUpsertFxRate = R"(
+  INSERT INTO fx_rates AS f (base_currency, quote_currency, rate, quoted_at)
+  VALUES ($1, $2, $3::numeric, 'epoch'::timestamptz + $4::bigint * interval '1 microsecond')
+  ON CONFLICT (base_currency, quote_currency) DO UPDATE
+    SET rate = EXCLUDED.rate, quoted_at = EXCLUDED.quoted_at, loaded_at = now()
+    WHERE f.quoted_at < EXCLUDED.quoted_at
+  RETURNING 1 AS stored)";
+
+// Database time decides what is due, so hosts with skewed clocks agree.
+inline constexpr std::string_view kLockDueReviews = R"(
+  SELECT contract_id::text AS contract_id, id::text AS id FROM milestones
+  WHERE state = 'submitted' AND review_deadline <= now()
+  ORDER BY review_deadline
+  LIMIT $1
+  FOR UPDATE SKIP LOCKED)";
+
+ContractRecord ReadContract(const pqxx::row& row) {
+  ContractRecord c;
+  c.id = row["id"].as<std::string>();
+  c.source = row["source"].as<std::string>();
+  c.source_id = row["source_id"].as<std::string>();
+  c.title = row["title"].as<std::string>();
+  c.client_id = row["client_id"].as<std::string>();
+  c.client_country = row["client_country"].as<std::string>();
+  c.freelancer_id = row["freelancer_id"].as<std::string>();
+  c.freelancer_country = row["freelancer_country"].as<std::string>();
+  c.currency = row["currency"].as<std::string>();
+  c.payout_currency = row["payout_currency"].as<std::string>();
+  c.fx_rate = row["fx_rate"].as<std::string>();
+  c.fx_quoted_at_micros = row["fx_quoted_at_micros"].as<std::int64_t>();
+  c.freelancer_fee_bps = row["freelancer_fee_bps"].as<int>();
+  c.review_window_seconds = row["review_window_seconds"].as<std::int64_t>();
+  c.dispute_response_window_seconds = row["dispute_response_window_seconds"].as<std::int64_t>();
+  c.state = row["state"].as<std::string>();
+  c.created_at_micros = row["created_at_micros"].as<std::int64_t>();
+  return c;
+}
+
+void LoadMilestones(pqxx::work& tx, ContractRecord& contract) {
+  contract.milestones.clear();
+  for (const auto& row : tx.exec_params(std::string(kSelectMilestones), contract.id)) {
+    MilestoneRecord m;
+    m.id = row["id"].as<std::string>();
+    m.contract_id = row["contract_id"].as<std::string>();
+    m.position = row["position"].as<int>();
+    m.title = row["title"].as<std::string>();
+    m.amount = row["amount"].as<std::int64_t>();
+    m.state = row["state"].as<std::string>();
+    m.held = row["held"].as<std::int64_t>();
+    m.released = row["released"].as<std::int64_t>();
+    m.refunded = row["refunded"].as<std::int64_t>();
+    m.cancel_requested_by = row["cancel_requested_by"].as<std::string>();
+    if (!row["review_deadline_micros"].is_null()) {
+      m.review_deadline_micros = row["review_deadline_micros"].as<std::int64_t>();
+    }
+    contract.milestones.push_back(std::move(m));
+  }
+}
+
+FxRateRecord ReadFxRate(const pqxx::row& row) {
+  return FxRateRecord{row["base_currency"].as<std::string>(),
+                      row["quote_currency"].as<std::string>(), row["rate"].as<std::string>(),
+                      row["quoted_at_micros"].as<std::int64_t>()};
+}
+
+}  // namespace
+
+std::pair<ContractRecord, bool> InsertContract(pqxx::work& tx, const NewContract& contract) {
+  const ContractRecord& t = contract.terms;
+  const pqxx::result inserted =
+      tx.exec_params(std::string(kInsertContract), t.source, t.source_id, t.title, t.client_id,
+                     t.client_country, t.freelancer_id, t.freelancer_country, t.currency,
+                     t.payout_currency, t.fx_rate, t.fx_quoted_at_micros, t.freelancer_fee_bps,
+                     t.review_window_seconds, t.dispute_response_window_seconds);
+  bool created = !inserted.empty();
+  std::string id;
+  if (created) {
+    id = inserted[0]["id"].as<std::string>();
+    std::vector<std::string> titles, amounts;
+    for (const auto& [title, amount] : contract.milestones) {
+      titles.push_back(title);
+      amounts.push_back(std::to_string(amount));
+    }
+    tx.exec_params(std::string(kInsertMilestones), id, pg::ToArrayLiteral(titles),
+                   pg::ToArrayLiteral(amounts));
+  } else {
+    id = tx.exec_params1(std::string(kSelectIdBySource), t.source, t.source_id)["id"]
+             .as<std::string>();
+  }
+  return {*FindContract(tx, id, Lock::kNone), created};
+}
+
+std::optional<ContractRecord> FindContract(pqxx::work& tx, const std::string& contract_id,
+                                           Lock lock) {
+  const std::string sql = "SELECT " + std::string(kContractColumns) +
+                          " FROM contracts c WHERE c.id = $1::uuid" +
+                          (lock == Lock::kForUpdate ? " FOR UPDATE" : "");
+  const pqxx::result rows = tx.exec_params(sql, contract_id);
+  if (rows.empty()) return std::nullopt;
+  ContractRecord contract = ReadContract(rows[0]);
+  LoadMilestones(tx, contract);
+  return contract;
+}
+
+std::vector<ContractRecord> ListContractsOf(
+    pqxx::work& tx, const std::string& user_id,
+    const std::optional<std::pair<std::int64_t, std::string>>& after, int limit) {
+  const std::string sql =
+      "SELECT " + std::string(kContractColumns) +
+      " FROM contracts c WHERE (c.client_id = $1::uuid OR c.freelancer_id = $1::uuid)"
+      " AND ($2 = '' OR (c.created_at, c.id) <"
+      " ('epoch'::timestamptz + NULLIF($2, '')::bigint * interval '1 microsecond',"
+      " NULLIF($3, '')::uuid))"
+      " ORDER BY c.created_at DESC, c.id DESC LIMIT $4";
+  // No cursor: both parameters empty.
+  const std::string after_micros = after ? std::to_string(after->first) : "";
+  const std::string after_id = after ? after->second : "";
+  const pqxx::result rows = tx.exec_params(sql, user_id, after_micros, after_id, limit);
+  std::vector<ContractRecord> contracts;
+  for (const auto& row : rows) {
+    contracts.push_back(ReadContract(row));
+    LoadMilestones(tx, contracts.back());
+  }
+  return contracts;
+}
+
+MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& milestone_id) {
+  const auto it = std::find_if(contract.milestones.begin(), contract.milestones.end(),
+                               [&](const MilestoneRecord& m) { return m.id == milestone_id; });
+  return it == contract.milestones.end() ? nullptr : &*it;
+}
+
+void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
+                    std::int64_t review_window_seconds) {
+  tx.exec_params(std::string(kUpdateMilestone), milestone.id, milestone.state, milestone.held,
+                 milestone.released, milestone.refunded, milestone.cancel_requested_by,
+                 review_window_seconds);
+}
+
+bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id) {
+  return !tx.exec_params(std::string(kCompleteIfSettled), contract_id).empty();
+}
+
+bool IsSettled(const std::string& milestone_state) {
+  return milestone_state == "released" || milestone_state == "cancelled" ||
+         milestone_state == "resolved";
+}
+
+std::optional<FxRateRecord> FindFxRate(pqxx::work& tx, const std::string& base,
+                                       const std::string& quote) {
+  const pqxx::result rows = tx.exec_params(std::string(kSelectFxRate), base, quote);
+  if (rows.empty()) return std::nullopt;
+  return ReadFxRate(rows[0]);
+}
+
+std::vector<FxRateRecord> ListFxRates(pqxx::work& tx, const std::string& base_filter) {
+  std::vector<FxRateRecord> rates;
+  for (const auto& row : tx.exec_params(std::string(kSelectFxRates), base_filter)) {
+    rates.push_back(ReadFxRate(row));
+  }
+  return rates;
+}
+
+bool StoreFxRateIfNewer(pqxx::work& tx, const FxRateRecord& rate) {
+  return !tx.exec_params(std::string(kUpsertFxRate), rate.base_currency, rate.quote_currency,
+                         rate.rate, rate.quoted_at_micros)
+              .empty();
+}
+
+std::vector<std::pair<std::string, std::string>> LockDueReviews(pqxx::work& tx, int limit) {
+  std::vector<std::pair<std::string, std::string>> due;
+  for (const auto& row : tx.exec_params(std::string(kLockDueReviews), limit)) {
+    due.emplace_back(row["contract_id"].as<std::string>(), row["id"].as<std::string>());
+  }
+  return due;
+}
+
+}  // namespace market::escrow

@@ -1,0 +1,110 @@
+// ContractRepository: the SQL of contracts, milestones and FX rates, run inside the caller's
+// transaction. Timestamps leave SQL as unix microseconds (market/pg/time.hpp); ids passed in are
+// already known to be UUIDs.
+//
+//   auto contract = FindContract(tx, contract_id, Lock::kForUpdate);
+//   MilestoneRecord& milestone = *FindMilestone(*contract, milestone_id);
+//   milestone.state = "funded";
+//   WriteMilestone(tx, milestone, contract->review_window_seconds);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+namespace market::escrow {
+
+struct MilestoneRecord {
+  std::string id;
+  std::string contract_id;
+  int position = 0;
+  std::string title;
+  std::int64_t amount = 0;
+  // pending, funded, submitted, disputed, released, cancelled, resolved
+  std::string state;
+  std::int64_t held = 0;
+  std::int64_t released = 0;
+  std::int64_t refunded = 0;
+  std::optional<std::int64_t> review_deadline_micros;
+  std::string cancel_requested_by;  // "", "client" or "freelancer"
+};
+
+struct ContractRecord {
+  std::string id;
+  std::string source;  // accepted_bid, bought_offer
+  std::string source_id;
+  std::string title;
+  std::string client_id;
+  std::string client_country;
+  std::string freelancer_id;
+  std::string freelancer_country;
+  std::string currency;
+  std::string payout_currency;
+  std::string fx_rate;  // canonical decimal text
+  std::int64_t fx_quoted_at_micros = 0;
+  int freelancer_fee_bps = 0;
+  std::int64_t review_window_seconds = 0;
+  std::int64_t dispute_response_window_seconds = 0;
+  std::string state;  // active, completed
+  std::int64_t created_at_micros = 0;
+  std::vector<MilestoneRecord> milestones;  // by position
+};
+
+struct FxRateRecord {
+  std::string base_currency;
+  std::string quote_currency;
+  std::string rate;  // canonical decimal text
+  std::int64_t quoted_at_micros = 0;
+};
+
+// The contract's fields before it has an id; milestones carry title and amount.
+struct NewContract {
+  ContractRecord terms;
+  std::vector<std::pair<std::string, std::int64_t>> milestones;
+};
+
+enum class Lock { kNone, kForUpdate };
+
+// Inserts the contract with its milestones, or finds the one already made from the same
+// source; `second` is true when this call created it.
+std::pair<ContractRecord, bool> InsertContract(pqxx::work& tx, const NewContract& contract);
+
+std::optional<ContractRecord> FindContract(pqxx::work& tx, const std::string& contract_id,
+                                           Lock lock);
+
+// The user's contracts as client or freelancer, newest first, after the (created_at, id)
+// cursor when given.
+std::vector<ContractRecord> ListContractsOf(
+    pqxx::work& tx, const std::string& user_id,
+    const std::optional<std::pair<std::int64_t, std::string>>& after, int limit);
+
+MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& milestone_id);
+
+// Writes the milestone's state and amounts. Entering "submitted" starts its review window of
+// `review_window_seconds` on database time; leaving it clears the deadline.
+void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
+                    std::int64_t review_window_seconds);
+
+// Marks the contract completed when every milestone is settled; true when this call did.
+// Call with the contract row locked, so that two milestones settling at once cannot both miss it.
+bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id);
+
+bool IsSettled(const std::string& milestone_state);
+
+// FX rates: the current rate of a pair, all rates, and storing one when newer.
+std::optional<FxRateRecord> FindFxRate(pqxx::work& tx, const std::string& base,
+                                       const std::string& quote);
+std::vector<FxRateRecord> ListFxRates(pqxx::work& tx, const std::string& base_filter);
+// False (and nothing written) when the stored rate of the pair is as new or newer.
+bool StoreFxRateIfNewer(pqxx::work& tx, const FxRateRecord& rate);
+
+// Submitted milestones whose review window has passed on database time, locked with SKIP
+// LOCKED so that several workers take disjoint ones; (contract id, milestone id).
+std::vector<std::pair<std::string, std::string>> LockDueReviews(pqxx::work& tx, int limit);
+
+}  // namespace market::escrow

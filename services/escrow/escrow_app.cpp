@@ -1,0 +1,25 @@
+#include "escrow_app.hpp"
+
+#include <chrono>
+
+#include "contract_events.hpp"
+#include "market/events/outbox.hpp"
+
+namespace market::escrow {
+
+Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
+  service_ = std::make_unique<EscrowService>(parts.pg, payments_);
+  v1::Register(router, *service_);
+  approver_ = std::make_unique<AutoApprover>(parts.pg);
+  parts.background.Add({.name = "escrow-auto-approve", .interval = std::chrono::seconds(1)},
+                       [approver = approver_.get()] { return approver->Step(); });
+  for (const char* source : {"bidding", "listings"}) {
+    events::ConsumerOptions options;
+    options.stream = events::StreamName(source);
+    options.group = std::string(kConsumerGroup);  // the host fills in the consumer name
+    parts.background.AddConsumer(std::move(options), ApplyContractEvent);
+  }
+  return OkStatus();
+}
+
+}  // namespace market::escrow

@@ -1,0 +1,25 @@
+// EscrowApp: the escrow service as its host runs it (market/runtime/service.hpp): the Connect
+// methods, the contract-creating consumers of bidding's and listings' events, and the
+// auto-approval worker.
+#pragma once
+
+#include <memory>
+
+#include "auto_approver.hpp"
+#include "escrow_service.hpp"
+#include "market/runtime/service.hpp"
+#include "payment_provider.hpp"
+
+namespace market::escrow {
+
+class EscrowApp final : public runtime::Service {
+ public:
+  Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
+
+ private:
+  SandboxPaymentProvider payments_;
+  std::unique_ptr<EscrowService> service_;
+  std::unique_ptr<AutoApprover> approver_;
+};
+
+}  // namespace market::escrow

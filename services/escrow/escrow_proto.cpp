@@ -1,0 +1,123 @@
+#include "escrow_proto.hpp"
+
+#include "market/pg/time.hpp"
+
+namespace market::escrow {
+
+market::common::v1::Money MoneyProto(const std::string& currency, std::int64_t minor_units) {
+  market::common::v1::Money money;
+  money.set_currency(currency);
+  money.set_minor_units(minor_units);
+  return money;
+}
+
+v1::MilestoneState MilestoneStateFromName(const std::string& state) {
+  if (state == "pending") return v1::MILESTONE_STATE_PENDING;
+  if (state == "funded") return v1::MILESTONE_STATE_FUNDED;
+  if (state == "submitted") return v1::MILESTONE_STATE_SUBMITTED;
+  if (state == "disputed") return v1::MILESTONE_STATE_DISPUTED;
+  if (state == "released") return v1::MILESTONE_STATE_RELEASED;
+  if (state == "cancelled") return v1::MILESTONE_STATE_CANCELLED;
+  if (state == "resolved") return v1::MILESTONE_STATE_RESOLVED;
+  return v1::MILESTONE_STATE_UNSPECIFIED;
+}
+
+std::string SourceName(v1::ContractSource source) {
+  switch (source) {
+    case v1::CONTRACT_SOURCE_ACCEPTED_BID:
+      return "accepted_bid";
+    case v1::CONTRACT_SOURCE_BOUGHT_OFFER:
+      return "bought_offer";
+    default:
+      return "";
+  }
+}
+
+void ToProto(const MilestoneRecord& record, const std::string& currency, v1::Milestone& milestone) {
+  milestone.set_id(record.id);
+  milestone.set_position(record.position);
+  milestone.set_title(record.title);
+  *milestone.mutable_amount() = MoneyProto(currency, record.amount);
+  milestone.set_state(MilestoneStateFromName(record.state));
+  *milestone.mutable_held() = MoneyProto(currency, record.held);
+  *milestone.mutable_released() = MoneyProto(currency, record.released);
+  *milestone.mutable_refunded() = MoneyProto(currency, record.refunded);
+  if (record.review_deadline_micros) {
+    *milestone.mutable_review_deadline() =
+        pg::TimestampFromUnixMicros(*record.review_deadline_micros);
+  }
+  milestone.set_cancel_requested_by(record.cancel_requested_by);
+}
+
+void ToProto(const FxRateRecord& record, v1::FxRate& rate) {
+  rate.set_base_currency(record.base_currency);
+  rate.set_quote_currency(record.quote_currency);
+  rate.set_rate(record.rate);
+  *rate.mutable_quoted_at() = pg::TimestampFromUnixMicros(record.quoted_at_micros);
+}
+
+void ToProto(const ContractRecord& record, v1::Contract& contract) {
+  contract.set_id(record.id);
+  contract.set_source(record.source == "accepted_bid" ? v1::CONTRACT_SOURCE_ACCEPTED_BID
+                                                      : v1::CONTRACT_SOURCE_BOUGHT_OFFER);
+  contract.set_source_id(record.source_id);
+  contract.set_title(record.title);
+  contract.set_client_id(record.client_id);
+  contract.set_client_country(record.client_country);
+  contract.set_freelancer_id(record.freelancer_id);
+  contract.set_freelancer_country(record.freelancer_country);
+  contract.set_currency(record.currency);
+  contract.set_payout_currency(record.payout_currency);
+  ToProto(FxRateRecord{record.currency, record.payout_currency, record.fx_rate,
+                       record.fx_quoted_at_micros},
+          *contract.mutable_locked_rate());
+  v1::ContractPolicy& policy = *contract.mutable_policy();
+  policy.set_review_window_seconds(record.review_window_seconds);
+  policy.set_dispute_response_window_seconds(record.dispute_response_window_seconds);
+  policy.mutable_freelancer_fee_basis_points()->set_value(record.freelancer_fee_bps);
+  contract.set_state(record.state == "completed" ? v1::CONTRACT_STATE_COMPLETED
+                                                 : v1::CONTRACT_STATE_ACTIVE);
+  contract.clear_milestones();
+  for (const MilestoneRecord& milestone : record.milestones) {
+    ToProto(milestone, record.currency, *contract.add_milestones());
+  }
+  *contract.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_micros);
+}
+
+void ToProto(const DisputeRecord& record, v1::Dispute& dispute) {
+  dispute.set_id(record.id);
+  dispute.set_contract_id(record.contract_id);
+  dispute.set_milestone_id(record.milestone_id);
+  dispute.set_opened_by(record.opened_by);
+  dispute.set_state(record.state == "resolved" ? v1::DISPUTE_STATE_RESOLVED
+                                               : v1::DISPUTE_STATE_OPEN);
+  *dispute.mutable_held() = MoneyProto(record.currency, record.held);
+  *dispute.mutable_opened_at() = pg::TimestampFromUnixMicros(record.opened_at_micros);
+  *dispute.mutable_response_deadline() =
+      pg::TimestampFromUnixMicros(record.response_deadline_micros);
+  for (const DisputeStep& step : record.trail) {
+    v1::DisputeEvent& event = *dispute.add_trail();
+    event.set_kind(step.kind);
+    event.set_actor_id(step.actor_id);
+    event.set_text(step.text);
+    *event.mutable_at() = pg::TimestampFromUnixMicros(step.at_micros);
+  }
+  if (record.to_freelancer) {
+    *dispute.mutable_to_freelancer() = MoneyProto(record.currency, *record.to_freelancer);
+  }
+  if (record.to_client)
+    *dispute.mutable_to_client() = MoneyProto(record.currency, *record.to_client);
+}
+
+void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64_t transfer_id,
+             v1::Release& release) {
+  *release.mutable_gross() = plan.gross.ToProto();
+  *release.mutable_fee() = plan.fee.ToProto();
+  *release.mutable_paid() = plan.paid.ToProto();
+  ToProto(FxRateRecord{contract.currency, contract.payout_currency, contract.fx_rate,
+                       contract.fx_quoted_at_micros},
+          *release.mutable_rate());
+  release.set_transfer_id(transfer_id);
+}
+
+}  // namespace market::escrow

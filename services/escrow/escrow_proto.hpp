@@ -1,0 +1,27 @@
+// Records to their proto messages, and the enum names the database stores.
+#pragma once
+
+#include <string>
+
+#include "contract_repository.hpp"
+#include "dispute_repository.hpp"
+#include "market/common/v1/common.pb.h"
+#include "market/escrow/v1/escrow.pb.h"
+#include "release_plan.hpp"
+
+namespace market::escrow {
+
+market::common::v1::Money MoneyProto(const std::string& currency, std::int64_t minor_units);
+
+void ToProto(const ContractRecord& record, v1::Contract& contract);
+void ToProto(const MilestoneRecord& record, const std::string& currency, v1::Milestone& milestone);
+void ToProto(const FxRateRecord& record, v1::FxRate& rate);
+void ToProto(const DisputeRecord& record, v1::Dispute& dispute);
+void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64_t transfer_id,
+             v1::Release& release);
+
+v1::MilestoneState MilestoneStateFromName(const std::string& state);
+// "accepted_bid", "bought_offer"; "" for unspecified.
+std::string SourceName(v1::ContractSource source);
+
+}  // namespace market::escrow

@@ -1,0 +1,50 @@
+// Idempotency keys (DESIGN.md, money rule 4): the first successful answer to a money-moving call
+// is stored under (caller, method, key) in the transaction that moves the money.
+//
+//   MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+//                           ScopeOf(caller.subject, "FundMilestone", request));
+//   return RunOnce(pool_, tx_options, scope, response, [&](pqxx::work& tx) -> Status {
+//     ... move the money, fill `response` ...
+//   });
+//
+// RunOnce first inserts the key. When it is new, the body runs and its answer is stored with it
+// before COMMIT. When it exists, the stored answer is returned and the body does not run; a
+// concurrent first call holding the key makes this one wait for its COMMIT (the key's unique
+// index), so two calls with one key never both move money. When the first call fails, its key
+// is rolled back with everything else, and a retry with that key runs afresh.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "market/common/statusor.hpp"
+#include "market/pg/pool.hpp"
+#include "market/pg/transaction.hpp"
+
+namespace market::escrow {
+
+inline constexpr std::size_t kMaxIdempotencyKeyLength = 128;
+
+struct IdempotencyScope {
+  std::string caller;
+  std::string method;
+  std::string key;
+  std::string request_hash;  // SHA-256 (hex) of the request without its key
+};
+
+// invalid_argument "idempotency_key: ..." unless 1 to 128 characters of A-Z a-z 0-9 . _ : -.
+// `request` must have a string field idempotency_key; it is left out of the hash.
+StatusOr<IdempotencyScope> ScopeOf(std::string caller, std::string method,
+                                   const google::protobuf::Message& request);
+
+// Runs `body` at most once per scope, as described above; `response` is either the body's
+// answer or the stored one. A key reused for a different request is already_exists.
+Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencyScope& scope,
+               google::protobuf::Message& response, const std::function<Status(pqxx::work&)>& body);
+
+}  // namespace market::escrow

@@ -1,0 +1,242 @@
+// The milestone methods of EscrowService: fund, submit, approve, request changes, cancel.
+#include <algorithm>
+
+#include "contract_terms.hpp"
+#include "escrow_proto.hpp"
+#include "escrow_service.hpp"
+#include "idempotency.hpp"
+#include "ledger.hpp"
+#include "market/common/log.hpp"
+#include "market/events/outbox.hpp"
+#include "market/money/money.hpp"
+#include "market/pg/time.hpp"
+#include "parties.hpp"
+#include "settlement.hpp"
+
+namespace market::escrow {
+namespace {
+
+// The next milestone after `position` that is still pending, or nullptr.
+MilestoneRecord* NextPending(ContractRecord& contract, int position) {
+  for (MilestoneRecord& m : contract.milestones) {
+    if (m.position > position && m.state == "pending") return &m;
+  }
+  return nullptr;
+}
+
+// A milestone whose held amount covers it is funded; tells the parties so.
+Status MarkFundedIfCovered(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& m,
+                           std::int64_t moved) {
+  if (m.held >= m.amount) m.state = "funded";
+  WriteMilestone(tx, m, contract.review_window_seconds);
+  if (moved == 0) return OkStatus();
+  v1::MilestoneFunded event;
+  event.set_contract_id(contract.id);
+  event.set_milestone_id(m.id);
+  *event.mutable_amount() = MoneyProto(contract.currency, moved);
+  return events::Enqueue(tx, kEventSource, contract.id, event);
+}
+
+}  // namespace
+
+Status EscrowService::FundMilestone(const connect::CallContext& ctx,
+                                    const v1::FundMilestoneRequest& request,
+                                    v1::FundMilestoneResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
+  MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+                          ScopeOf(caller.subject, "FundMilestone", request));
+  MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
+  return RunOnce(
+      pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
+      [&](pqxx::work& tx) -> Status {
+        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "fund a milestone"));
+        MilestoneRecord& m = locked.milestone();
+        MARKET_RETURN_IF_ERROR(RequireState(m, "pending", "funded"));
+        const ContractRecord& contract = locked.contract;
+        const std::int64_t missing = m.amount - m.held;
+        const AccountKey wallet = Wallet(contract.client_id, contract.currency);
+        auto posted = PostTransfer(
+            tx, {.kind = "fund",
+                 .contract_id = contract.id,
+                 .milestone_id = m.id,
+                 .legs = {{wallet, -missing}, {Escrow(contract.id, contract.currency), missing}}});
+        if (!posted.ok()) {
+          if (posted.status().code() != StatusCode::kFailedPrecondition) return posted.status();
+          return FailedPreconditionError("wallet: holds too little " + contract.currency +
+                                         " to fund this milestone; top it up first");
+        }
+        m.held = m.amount;
+        MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, contract, m, missing));
+        ToProto(m, contract.currency, *response.mutable_milestone());
+        *response.mutable_wallet()->mutable_available() =
+            MoneyProto(contract.currency, posted->balances.at(wallet));
+        return OkStatus();
+      });
+}
+
+Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
+                                      const v1::SubmitMilestoneRequest& request,
+                                      v1::SubmitMilestoneResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
+  MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+                          ScopeOf(caller.subject, "SubmitMilestone", request));
+  MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
+  return RunOnce(
+      pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
+      [&](pqxx::work& tx) -> Status {
+        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kFreelancer, "submit a milestone"));
+        MilestoneRecord& m = locked.milestone();
+        MARKET_RETURN_IF_ERROR(RequireState(m, "funded", "submitted"));
+        m.state = "submitted";
+        WriteMilestone(tx, m, locked.contract.review_window_seconds);
+        // Re-read for the deadline the database set.
+        const ContractRecord reread = *FindContract(tx, locked.contract.id, Lock::kNone);
+        const MilestoneRecord& stored = reread.milestones[locked.index];
+        v1::MilestoneSubmitted event;
+        event.set_contract_id(reread.id);
+        event.set_milestone_id(stored.id);
+        *event.mutable_review_deadline() =
+            pg::TimestampFromUnixMicros(stored.review_deadline_micros.value_or(0));
+        MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, reread.id, event));
+        ToProto(stored, reread.currency, *response.mutable_milestone());
+        return OkStatus();
+      });
+}
+
+Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
+                                       const v1::ApproveMilestoneRequest& request,
+                                       v1::ApproveMilestoneResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
+  MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+                          ScopeOf(caller.subject, "ApproveMilestone", request));
+  MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
+  std::optional<money::Money> partial;
+  if (request.has_release_amount()) {
+    MARKET_ASSIGN_OR_RETURN(partial,
+                            money::Money::FromProto(request.release_amount(), "release_amount"));
+    if (partial->minor_units() <= 0) {
+      return InvalidArgumentError("release_amount: must be positive");
+    }
+  }
+  return RunOnce(
+      pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
+      [&](pqxx::work& tx) -> Status {
+        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "approve a milestone"));
+        ContractRecord& contract = locked.contract;
+        MilestoneRecord& m = locked.milestone();
+        MARKET_RETURN_IF_ERROR(RequireState(m, "submitted", "approved"));
+        std::int64_t gross = m.held;
+        if (partial) {
+          if (partial->currency() != contract.currency) {
+            return InvalidArgumentError("release_amount.currency: must be the contract's, " +
+                                        contract.currency);
+          }
+          if (partial->minor_units() > m.held) {
+            return InvalidArgumentError("release_amount: at most the held amount, " +
+                                        std::to_string(m.held) + " minor units");
+          }
+          gross = partial->minor_units();
+        }
+        const std::int64_t rest = m.held - gross;
+        if (rest > 0 && request.remainder() == v1::REMAINDER_UNSPECIFIED) {
+          return InvalidArgumentError(
+              "remainder: required for a partial release (REMAINDER_REFUND or "
+              "REMAINDER_ROLL_TO_NEXT)");
+        }
+        MilestoneRecord* next = nullptr;
+        if (rest > 0 && request.remainder() == v1::REMAINDER_ROLL_TO_NEXT) {
+          next = NextPending(contract, m.position);
+          if (next == nullptr) {
+            return FailedPreconditionError(
+                "remainder: there is no pending milestone after this one to roll into");
+          }
+        }
+        MARKET_ASSIGN_OR_RETURN(const v1::Release release,
+                                ReleaseHeld(tx, contract, m, gross, false));
+        std::int64_t rolled = 0;
+        if (next != nullptr) {
+          rolled = RollHeld(m, *next, rest);
+          MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, contract, *next, rolled));
+        }
+        const std::int64_t refunded = m.held;
+        MARKET_RETURN_IF_ERROR(RefundHeld(tx, contract, m, refunded));
+        MARKET_RETURN_IF_ERROR(Finish(tx, contract, m, "released"));
+        ToProto(m, contract.currency, *response.mutable_milestone());
+        *response.mutable_release() = release;
+        *response.mutable_refunded() = MoneyProto(contract.currency, refunded);
+        *response.mutable_rolled() = MoneyProto(contract.currency, rolled);
+        return OkStatus();
+      });
+}
+
+Status EscrowService::RequestChanges(const connect::CallContext& ctx,
+                                     const v1::RequestChangesRequest& request,
+                                     v1::RequestChangesResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
+  MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+                          ScopeOf(caller.subject, "RequestChanges", request));
+  MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
+  MARKET_RETURN_IF_ERROR(ValidateText(request.reason(), "reason", kMaxTextLength, true).status());
+  return RunOnce(
+      pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
+      [&](pqxx::work& tx) -> Status {
+        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "request changes"));
+        MilestoneRecord& m = locked.milestone();
+        MARKET_RETURN_IF_ERROR(RequireState(m, "submitted", "sent back for changes"));
+        m.state = "funded";
+        WriteMilestone(tx, m, locked.contract.review_window_seconds);
+        m.review_deadline_micros.reset();
+        ToProto(m, locked.contract.currency, *response.mutable_milestone());
+        return OkStatus();
+      });
+}
+
+Status EscrowService::CancelMilestone(const connect::CallContext& ctx,
+                                      const v1::CancelMilestoneRequest& request,
+                                      v1::CancelMilestoneResponse& response) {
+  MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
+  MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+                          ScopeOf(caller.subject, "CancelMilestone", request));
+  MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
+  return RunOnce(pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
+                 [&](pqxx::work& tx) -> Status {
+                   MARKET_ASSIGN_OR_RETURN(
+                       LockedMilestone locked,
+                       LockMilestoneFor(tx, request.milestone(), caller.subject));
+                   ContractRecord& contract = locked.contract;
+                   MilestoneRecord& m = locked.milestone();
+                   if (IsSettled(m.state)) return RequireState(m, "pending", "cancelled");
+                   if (m.state == "disputed") {
+                     return FailedPreconditionError(
+                         "milestone: is frozen by a dispute; an operator resolves it");
+                   }
+                   const std::string side(PartyName(locked.party));
+                   const std::string& currency = contract.currency;
+                   if (m.cancel_requested_by.empty() || m.cancel_requested_by == side) {
+                     // The first side asks; the milestone carries on until the other side agrees.
+                     m.cancel_requested_by = side;
+                     WriteMilestone(tx, m, contract.review_window_seconds);
+                     ToProto(m, currency, *response.mutable_milestone());
+                     response.set_cancelled(false);
+                     *response.mutable_refunded() = MoneyProto(currency, 0);
+                     return OkStatus();
+                   }
+                   const std::int64_t refunded = m.held;
+                   MARKET_RETURN_IF_ERROR(RefundHeld(tx, contract, m, refunded));
+                   MARKET_RETURN_IF_ERROR(Finish(tx, contract, m, "cancelled"));
+                   ToProto(m, currency, *response.mutable_milestone());
+                   response.set_cancelled(true);
+                   *response.mutable_refunded() = MoneyProto(currency, refunded);
+                   return OkStatus();
+                 });
+}
+
+}  // namespace market::escrow

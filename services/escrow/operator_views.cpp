@@ -1,0 +1,70 @@
+// The operator views of EscrowService: the escrow summary and the ledger check.
+#include "escrow_proto.hpp"
+#include "escrow_service.hpp"
+#include "ledger_check.hpp"
+#include "market/pg/transaction.hpp"
+
+namespace market::escrow {
+namespace {
+
+inline constexpr std::string_view kHeldByState = R"(
+  SELECT c.currency, m.state, sum(m.held)::bigint AS held, count(*) AS milestones
+  FROM milestones m JOIN contracts c ON c.id = m.contract_id
+  WHERE m.held > 0
+  GROUP BY c.currency, m.state ORDER BY c.currency, m.state)";
+
+// Age since funding, on database time.
+inline constexpr std::string_view kAgeing = R"(
+  SELECT c.currency,
+         CASE WHEN now() - m.funded_at <= interval '7 days' THEN '0-7d'
+              WHEN now() - m.funded_at <= interval '30 days' THEN '8-30d'
+              WHEN now() - m.funded_at <= interval '90 days' THEN '31-90d'
+              ELSE '>90d' END AS bucket,
+         sum(m.held)::bigint AS held
+  FROM milestones m JOIN contracts c ON c.id = m.contract_id
+  WHERE m.held > 0
+  GROUP BY 1, 2 ORDER BY 1, 2)";
+
+}  // namespace
+
+Status EscrowService::GetEscrowSummary(const connect::CallContext& ctx,
+                                       const v1::GetEscrowSummaryRequest&,
+                                       v1::GetEscrowSummaryResponse& response) {
+  return pg::InTransaction(
+      pool_,
+      pg::TxOptions{
+          .isolation = pg::Isolation::kRepeatableRead, .deadline = ctx.deadline, .read_only = true},
+      [&](pqxx::work& tx) -> Status {
+        response.Clear();
+        for (const auto& row : tx.exec(std::string(kHeldByState))) {
+          v1::HeldByState& held = *response.add_held();
+          held.set_state(
+              v1::MilestoneState_Name(MilestoneStateFromName(row["state"].as<std::string>())));
+          *held.mutable_held() =
+              MoneyProto(row["currency"].as<std::string>(), row["held"].as<std::int64_t>());
+          held.set_milestones(row["milestones"].as<int>());
+        }
+        for (const auto& row : tx.exec(std::string(kAgeing))) {
+          v1::AgeingBucket& bucket = *response.add_ageing();
+          bucket.set_bucket(row["bucket"].as<std::string>());
+          *bucket.mutable_held() =
+              MoneyProto(row["currency"].as<std::string>(), row["held"].as<std::int64_t>());
+        }
+        return OkStatus();
+      });
+}
+
+Status EscrowService::CheckLedger(const connect::CallContext& ctx, const v1::CheckLedgerRequest&,
+                                  v1::CheckLedgerResponse& response) {
+  // One snapshot, so that movements committing meanwhile cannot make a sound ledger look broken.
+  return pg::InTransaction(
+      pool_,
+      pg::TxOptions{
+          .isolation = pg::Isolation::kRepeatableRead, .deadline = ctx.deadline, .read_only = true},
+      [&](pqxx::work& tx) -> Status {
+        response = RunLedgerCheck(tx);
+        return OkStatus();
+      });
+}
+
+}  // namespace market::escrow

@@ -1,0 +1,100 @@
+#include "settlement.hpp"
+
+#include <algorithm>
+
+#include "escrow_proto.hpp"
+#include "ledger.hpp"
+#include "market/connect/error_details.hpp"
+#include "market/events/outbox.hpp"
+
+namespace market::escrow {
+
+StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract,
+                                  MilestoneRecord& milestone, std::int64_t gross, bool automatic) {
+  if (gross <= 0 || gross > milestone.held) {
+    return InternalError("a release beyond the held amount was refused");
+  }
+  MARKET_ASSIGN_OR_RETURN(const ReleasePlan plan, PlanRelease(contract, gross));
+  MARKET_ASSIGN_OR_RETURN(const PostedTransfer posted,
+                          PostTransfer(tx, {.kind = "release",
+                                            .contract_id = contract.id,
+                                            .milestone_id = milestone.id,
+                                            .legs = plan.legs}));
+  milestone.held -= gross;
+  milestone.released += gross;
+  v1::MilestoneReleased event;
+  event.set_contract_id(contract.id);
+  event.set_milestone_id(milestone.id);
+  event.set_freelancer_id(contract.freelancer_id);
+  ToProto(plan, contract, posted.id, *event.mutable_release());
+  event.set_automatic(automatic);
+  MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, contract.id, event));
+  return event.release();
+}
+
+Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
+                  std::int64_t amount) {
+  if (amount == 0) return OkStatus();
+  if (amount < 0 || amount > milestone.held) {
+    return InternalError("a refund beyond the held amount was refused");
+  }
+  MARKET_RETURN_IF_ERROR(
+      PostTransfer(tx, {.kind = "refund",
+                        .contract_id = contract.id,
+                        .milestone_id = milestone.id,
+                        .legs = {{Escrow(contract.id, contract.currency), -amount},
+                                 {Wallet(contract.client_id, contract.currency), amount}}})
+          .status());
+  milestone.held -= amount;
+  milestone.refunded += amount;
+  v1::MilestoneRefunded event;
+  event.set_contract_id(contract.id);
+  event.set_milestone_id(milestone.id);
+  event.set_client_id(contract.client_id);
+  *event.mutable_amount() = MoneyProto(contract.currency, amount);
+  return events::Enqueue(tx, kEventSource, contract.id, event);
+}
+
+std::int64_t RollHeld(MilestoneRecord& milestone, MilestoneRecord& next, std::int64_t amount) {
+  const std::int64_t moved = std::min(amount, std::max<std::int64_t>(0, next.amount - next.held));
+  milestone.held -= moved;
+  next.held += moved;
+  return moved;
+}
+
+Status Finish(pqxx::work& tx, ContractRecord& contract, MilestoneRecord& milestone,
+              const std::string& state) {
+  milestone.state = state;
+  milestone.cancel_requested_by.clear();
+  WriteMilestone(tx, milestone, contract.review_window_seconds);
+  if (!IsSettled(state) || !CompleteIfSettled(tx, contract.id)) return OkStatus();
+  contract.state = "completed";
+  v1::ContractCompleted event;
+  event.set_contract_id(contract.id);
+  event.set_client_id(contract.client_id);
+  event.set_freelancer_id(contract.freelancer_id);
+  std::int64_t released = 0, refunded = 0;
+  for (const MilestoneRecord& m : contract.milestones) {
+    released += m.released;
+    refunded += m.refunded;
+  }
+  *event.mutable_released() = MoneyProto(contract.currency, released);
+  *event.mutable_refunded() = MoneyProto(contract.currency, refunded);
+  return events::Enqueue(tx, kEventSource, contract.id, event);
+}
+
+Status RequireState(const MilestoneRecord& milestone, const std::string& wanted,
+                    const std::string& action) {
+  if (IsSettled(milestone.state)) {
+    return FailedPreconditionError("milestone: already resolved (" + milestone.state +
+                                   "); its held amount cannot move again")
+        .WithDetail(connect::ErrorInfo("ALREADY_RESOLVED", "escrow.market"));
+  }
+  if (milestone.state != wanted) {
+    return FailedPreconditionError("milestone: is " + milestone.state + "; only a " + wanted +
+                                   " milestone can be " + action);
+  }
+  return OkStatus();
+}
+
+}  // namespace market::escrow

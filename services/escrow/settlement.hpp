@@ -1,0 +1,47 @@
+// Settlement: the money operations on one milestone of a contract whose row the caller has
+// locked (FindContract with Lock::kForUpdate), shared by the handlers, the auto-approval worker
+// and dispute resolution. Each posts one ledger transfer, updates the milestone record in
+// memory and enqueues its event in the same transaction; WriteMilestone and Finish persist the
+// new state.
+//
+// Lock order, the same everywhere so that concurrent calls cannot deadlock: the contract row,
+// then the ledger accounts in id order (ledger.hpp).
+#pragma once
+
+#include <cstdint>
+
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "contract_repository.hpp"
+#include "market/common/statusor.hpp"
+#include "market/escrow/v1/escrow.pb.h"
+#include "release_plan.hpp"
+
+namespace market::escrow {
+
+inline constexpr std::string_view kEventSource = "escrow";
+
+// Pays `gross` of the milestone's held amount to the freelancer (fee, locked FX rate).
+StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract,
+                                  MilestoneRecord& milestone, std::int64_t gross, bool automatic);
+
+// Returns `amount` of the milestone's held amount to the client's wallet.
+Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
+                  std::int64_t amount);
+
+// Moves `amount` of the milestone's held amount to `next` (same escrow account, so no transfer):
+// up to what `next` still lacks; returns how much moved.
+std::int64_t RollHeld(MilestoneRecord& milestone, MilestoneRecord& next, std::int64_t amount);
+
+// Writes the milestone in `state`, and completes the contract when every milestone is settled
+// (enqueuing ContractCompleted).
+Status Finish(pqxx::work& tx, ContractRecord& contract, MilestoneRecord& milestone,
+              const std::string& state);
+
+// failed_precondition with ErrorInfo reason ALREADY_RESOLVED (money rule 5) when the milestone
+// is settled; otherwise failed_precondition naming the state when it is not `wanted`.
+Status RequireState(const MilestoneRecord& milestone, const std::string& wanted,
+                    const std::string& action);
+
+}  // namespace market::escrow
