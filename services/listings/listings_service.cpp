@@ -42,8 +42,12 @@ void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
 ListingsService::ListingsService(pg::Pool& pool) : pool_(pool) {}
 
 StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx) {
+  return AccountCaller(ctx);
+}
+
+StatusOr<auth::Principal> AccountCaller(const connect::CallContext& ctx) {
   const auth::Principal& caller = ctx.Caller();
-  // Account ids are UUIDs; a token naming anything else cannot own a profile.
+  // Account ids are UUIDs; a token naming anything else cannot own a profile or a job.
   if (!ids::IsUuid(caller.subject)) {
     return UnauthenticatedError("the token does not name an account");
   }

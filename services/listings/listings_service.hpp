@@ -1,4 +1,6 @@
-// ListingsService: market.listings.v1.ListingsService, freelancer profiles and portfolios.
+// ListingsService: market.listings.v1.ListingsService: freelancer profiles and portfolios
+// (listings_service.cpp), jobs and invitations (listings_service_jobs.cpp), offers and their
+// purchases (listings_service_offers.cpp), and search (listings_service_search.cpp).
 //
 // The generated registration (listings.connect.h) has already checked the bearer token and the
 // caller's role against each method's access option when a handler runs; the handler checks the
@@ -12,7 +14,9 @@
 // Logic only, on proto types: no server, no routing.
 #pragma once
 
+#include "job_repository.hpp"
 #include "market/auth/principal.hpp"
+#include "market/bidding/v1/bidding.pb.h"
 #include "market/connect/call_context.hpp"
 #include "market/listings/v1/listings.connect.h"
 #include "market/listings/v1/listings.pb.h"
@@ -39,6 +43,46 @@ class ListingsService final : public v1::ListingsServiceBase {
                              const v1::RemovePortfolioItemRequest& request,
                              v1::RemovePortfolioItemResponse& response) override;
 
+  // Jobs: only the owner (the client that posted it) changes one.
+  Status PostJob(const connect::CallContext& ctx, const v1::PostJobRequest& request,
+                 v1::PostJobResponse& response) override;
+  Status UpdateJob(const connect::CallContext& ctx, const v1::UpdateJobRequest& request,
+                   v1::UpdateJobResponse& response) override;
+  Status CloseJob(const connect::CallContext& ctx, const v1::CloseJobRequest& request,
+                  v1::CloseJobResponse& response) override;
+  Status CancelJob(const connect::CallContext& ctx, const v1::CancelJobRequest& request,
+                   v1::CancelJobResponse& response) override;
+  Status GetJob(const connect::CallContext& ctx, const v1::GetJobRequest& request,
+                v1::GetJobResponse& response) override;
+  Status ListMyJobs(const connect::CallContext& ctx, const v1::ListMyJobsRequest& request,
+                    v1::ListMyJobsResponse& response) override;
+  Status InviteToJob(const connect::CallContext& ctx, const v1::InviteToJobRequest& request,
+                     v1::InviteToJobResponse& response) override;
+
+  // Offers: only the owner (the freelancer selling it) changes one; clients buy.
+  Status CreateOffer(const connect::CallContext& ctx, const v1::CreateOfferRequest& request,
+                     v1::CreateOfferResponse& response) override;
+  Status UpdateOffer(const connect::CallContext& ctx, const v1::UpdateOfferRequest& request,
+                     v1::UpdateOfferResponse& response) override;
+  Status PauseOffer(const connect::CallContext& ctx, const v1::PauseOfferRequest& request,
+                    v1::PauseOfferResponse& response) override;
+  Status ResumeOffer(const connect::CallContext& ctx, const v1::ResumeOfferRequest& request,
+                     v1::ResumeOfferResponse& response) override;
+  Status GetOffer(const connect::CallContext& ctx, const v1::GetOfferRequest& request,
+                  v1::GetOfferResponse& response) override;
+  Status ListMyOffers(const connect::CallContext& ctx, const v1::ListMyOffersRequest& request,
+                      v1::ListMyOffersResponse& response) override;
+  Status BuyOffer(const connect::CallContext& ctx, const v1::BuyOfferRequest& request,
+                  v1::BuyOfferResponse& response) override;
+
+  // Search (listings_service_search.cpp).
+  Status SearchJobs(const connect::CallContext& ctx, const v1::SearchJobsRequest& request,
+                    v1::SearchJobsResponse& response) override;
+
+  // Bidding accepted a bid: the job becomes filled, once however often the event arrives. Runs
+  // in the consumer's transaction (events/consumer.hpp), which records the event as applied.
+  Status ApplyBidAccepted(pqxx::work& tx, const bidding::v1::BidAccepted& accepted);
+
  private:
   pg::Pool& pool_;
 };
@@ -46,6 +90,9 @@ class ListingsService final : public v1::ListingsServiceBase {
 // The freelancer a profile call acts for: the verified caller, whose token must name an
 // account, since its subject is the profile's key.
 StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx);
+
+// The same for the client a job call acts for.
+StatusOr<auth::Principal> AccountCaller(const connect::CallContext& ctx);
 
 void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile);
 void ToProto(const PortfolioItemRecord& record, v1::PortfolioItem& item);
