@@ -183,6 +183,15 @@ class Listings {
     return tx.exec1(sql)[0].as<long long>();
   }
 
+  // Runs `sql` in the service's schema, for state no RPC writes yet (reputation scores).
+  void Execute(const std::string& sql) {
+    pqxx::connection connection(started_.database().dsn);
+    pqxx::work tx(connection);
+    tx.exec("SET search_path TO " + tx.quote_name(started_.database().schema));
+    tx.exec(sql);
+    tx.commit();
+  }
+
   long long OutboxCount(const std::string& event_type) {
     return Scalar("SELECT count(*) FROM outbox WHERE event_type = 'market.listings.v1." +
                   event_type + "'");

@@ -271,5 +271,123 @@ TEST_CASE("paging while jobs are posted neither repeats nor skips a job", "[list
   }
 }
 
+void Profile(Listings& listings, const Account& freelancer, const std::string& headline,
+             const std::string& skill, common::v1::Money rate) {
+  v1::UpsertMyProfileRequest request;
+  request.set_headline(headline);
+  request.add_skills(skill);
+  request.add_languages("en");
+  request.set_timezone("Europe/Lisbon");
+  *request.mutable_hourly_rate() = std::move(rate);
+  request.set_weekly_availability_hours(20);
+  REQUIRE(listings.Call().UpsertMyProfile(request, Listings::As(freelancer)).ok());
+}
+
+void PublishEurUsd(Listings& listings) {
+  escrow::v1::FxRatesUpdated update;
+  *update.add_rates() = Rate("EUR", "USD", "1.0842", 1'800'000'000);
+  listings.Publish(listings.escrow_stream(), "escrow:1", update);
+  REQUIRE(Eventually([&] { return listings.Scalar("SELECT count(*) FROM fx_rates") == 1; }));
+}
+
+TEST_CASE("freelancer results carry a reputation summary and can rank by it",
+          "[listings][search][freelancers]") {
+  Listings listings;
+  const Account newcomer = Freelancer("PT");
+  const Account rated = Freelancer("BR");
+  const Account designer = Freelancer("PT");
+  Profile(listings, rated, "Rust systems engineer", "rust", Amount("USD", 9000));
+  Profile(listings, newcomer, "Rust and embedded firmware", "rust", Amount("EUR", 8000));
+  Profile(listings, designer, "Brand designer", "figma", Amount("EUR", 5000));
+  listings.Execute("INSERT INTO freelancer_reputation VALUES ('" + rated.id +
+                   "', 4.85, 96, '{top_rated}')");
+  const Account client = Client();
+
+  v1::SearchFreelancersRequest request;
+  request.set_query("rust");
+  request.set_sort(v1::SEARCH_SORT_REPUTATION);
+  auto found = listings.Call().SearchFreelancers(request, Listings::As(client));
+  REQUIRE(found.ok());
+  REQUIRE(found->freelancers_size() == 2);
+  CHECK(found->freelancers(0).profile().freelancer_id() == rated.id);
+  CHECK(found->freelancers(0).reputation().score() == "4.85");
+  CHECK(found->freelancers(0).reputation().job_success_percent() == 96);
+  CHECK(found->freelancers(0).reputation().badges(0) == "top_rated");
+  // The documented default for a freelancer reputation has not scored.
+  CHECK(found->freelancers(1).profile().freelancer_id() == newcomer.id);
+  CHECK(found->freelancers(1).reputation().score() == "0.00");
+  CHECK(found->freelancers(1).reputation().badges().empty());
+
+  v1::SearchFreelancersRequest by_country;
+  by_country.set_country("PT");
+  by_country.add_skills("figma");
+  auto designers = listings.Call().SearchFreelancers(by_country, Listings::As(client));
+  REQUIRE(designers.ok());
+  REQUIRE(designers->freelancers_size() == 1);
+  CHECK(designers->freelancers(0).profile().freelancer_id() == designer.id);
+
+  // EUR 80.00 an hour is USD 86.736: in a USD range from 86.73, out of one from 86.74.
+  PublishEurUsd(listings);
+  v1::SearchFreelancersRequest rate;
+  rate.add_skills("rust");
+  *rate.mutable_hourly_rate()->mutable_min() = Amount("USD", 8673);
+  *rate.mutable_hourly_rate()->mutable_max() = Amount("USD", 8700);
+  auto in_range = listings.Call().SearchFreelancers(rate, Listings::As(client));
+  REQUIRE(in_range.ok());
+  REQUIRE(in_range->freelancers_size() == 1);
+  CHECK(in_range->freelancers(0).profile().freelancer_id() == newcomer.id);
+  rate.mutable_hourly_rate()->mutable_min()->set_minor_units(8674);
+  CHECK(listings.Call().SearchFreelancers(rate, Listings::As(client))->freelancers().empty());
+}
+
+TEST_CASE("offer search finds active offers by text, country and price in any currency",
+          "[listings][search][offers]") {
+  Listings listings;
+  const Account seller = Freelancer("PT");
+  listings.CreateProfile(seller);
+  const auto create = [&](const std::string& title, std::int64_t eur_cents) {
+    v1::CreateOfferRequest request;
+    request.mutable_offer()->set_title(title);
+    request.mutable_offer()->set_description("Delivered as a written report with examples.");
+    *request.mutable_offer()->mutable_price() = Amount("EUR", eur_cents);
+    request.mutable_offer()->set_delivery_days(3);
+    request.mutable_offer()->add_skills("security");
+    auto created = listings.Call().CreateOffer(request, Listings::As(seller));
+    REQUIRE(created.ok());
+    return created->offer().id();
+  };
+  const std::string audit = create("Penetration test of a web shop", 50000);
+  const std::string review = create("Code review of a payment service", 20000);
+  const std::string paused = create("Penetration test, express", 90000);
+  v1::PauseOfferRequest pause;
+  pause.set_offer_id(paused);
+  REQUIRE(listings.Call().PauseOffer(pause, Listings::As(seller)).ok());
+  const Account client = Client();
+
+  const auto ids = [&](const v1::SearchOffersRequest& request) {
+    auto found = listings.Call().SearchOffers(request, Listings::As(client));
+    REQUIRE(found.ok());
+    std::vector<std::string> result;
+    for (const auto& offer : found->offers()) result.push_back(offer.id());
+    return result;
+  };
+  v1::SearchOffersRequest text;
+  text.set_query("penetration");
+  CHECK(ids(text) == std::vector<std::string>{audit});
+
+  v1::SearchOffersRequest cheap_first;
+  cheap_first.set_country("PT");
+  cheap_first.set_sort(v1::SEARCH_SORT_AMOUNT_LOW_FIRST);
+  PublishEurUsd(listings);
+  CHECK(ids(cheap_first) == std::vector<std::string>{review, audit});
+
+  // EUR 200.00 is USD 216.84.
+  v1::SearchOffersRequest price;
+  *price.mutable_price()->mutable_max() = Amount("USD", 21684);
+  CHECK(ids(price) == std::vector<std::string>{review});
+  price.mutable_price()->mutable_max()->set_minor_units(21683);
+  CHECK(ids(price).empty());
+}
+
 }  // namespace
 }  // namespace market::listings::itest

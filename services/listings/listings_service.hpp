@@ -21,6 +21,7 @@
 #include "market/listings/v1/listings.connect.h"
 #include "market/listings/v1/listings.pb.h"
 #include "market/pg/pool.hpp"
+#include "offer_repository.hpp"
 #include "profile_repository.hpp"
 
 namespace market::listings {
@@ -78,6 +79,11 @@ class ListingsService final : public v1::ListingsServiceBase {
   // Search (listings_service_search.cpp).
   Status SearchJobs(const connect::CallContext& ctx, const v1::SearchJobsRequest& request,
                     v1::SearchJobsResponse& response) override;
+  Status SearchFreelancers(const connect::CallContext& ctx,
+                           const v1::SearchFreelancersRequest& request,
+                           v1::SearchFreelancersResponse& response) override;
+  Status SearchOffers(const connect::CallContext& ctx, const v1::SearchOffersRequest& request,
+                      v1::SearchOffersResponse& response) override;
 
   // Bidding accepted a bid: the job becomes filled, once however often the event arrives. Runs
   // in the consumer's transaction (events/consumer.hpp), which records the event as applied.
@@ -96,5 +102,6 @@ StatusOr<auth::Principal> AccountCaller(const connect::CallContext& ctx);
 
 void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile);
 void ToProto(const PortfolioItemRecord& record, v1::PortfolioItem& item);
+void ToProto(const OfferRecord& record, v1::Offer& offer);
 
 }  // namespace market::listings

@@ -22,25 +22,6 @@ inline constexpr int kDefaultOfferPageSize = 20;
 inline constexpr int kMaxOfferPageSize = 100;
 inline constexpr std::string_view kMyOffersList = "offers.mine";
 
-void ToProto(const OfferRecord& record, v1::Offer& offer) {
-  const OfferFields& f = record.fields;
-  offer.set_id(record.id);
-  offer.set_freelancer_id(record.freelancer_id);
-  offer.set_freelancer_country(record.freelancer_country);
-  offer.set_title(f.title);
-  offer.set_description(f.description);
-  offer.mutable_price()->set_currency(f.price_currency);
-  offer.mutable_price()->set_minor_units(f.price_minor_units);
-  offer.set_delivery_days(f.delivery_days);
-  offer.set_revisions_included(f.revisions_included);
-  offer.clear_skills();
-  for (const auto& skill : f.skills) offer.add_skills(skill);
-  offer.set_status(record.status);
-  offer.set_version(record.version);
-  *offer.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
-  *offer.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
-}
-
 void ToProto(const PurchaseRecord& record, v1::OfferPurchase& purchase) {
   purchase.set_purchase_id(record.id);
   purchase.set_offer_id(record.request.offer_id);
@@ -289,6 +270,25 @@ Status ListingsService::BuyOffer(const connect::CallContext& ctx,
             {{"purchase_id", purchase.id}, {"offer_id", purchase.request.offer_id}});
   ToProto(purchase, *response.mutable_purchase());
   return OkStatus();
+}
+
+void ToProto(const OfferRecord& record, v1::Offer& offer) {
+  const OfferFields& f = record.fields;
+  offer.set_id(record.id);
+  offer.set_freelancer_id(record.freelancer_id);
+  offer.set_freelancer_country(record.freelancer_country);
+  offer.set_title(f.title);
+  offer.set_description(f.description);
+  offer.mutable_price()->set_currency(f.price_currency);
+  offer.mutable_price()->set_minor_units(f.price_minor_units);
+  offer.set_delivery_days(f.delivery_days);
+  offer.set_revisions_included(f.revisions_included);
+  offer.clear_skills();
+  for (const auto& skill : f.skills) offer.add_skills(skill);
+  offer.set_status(record.status);
+  offer.set_version(record.version);
+  *offer.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_unix_micros);
+  *offer.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
 }
 
 }  // namespace market::listings

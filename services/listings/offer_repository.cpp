@@ -1,16 +1,10 @@
 #include "offer_repository.hpp"
 
 #include "market/pg/arrays.hpp"
+#include "offer_rows.hpp"
 
 namespace market::listings {
 namespace {
-
-#define MARKET_OFFER_COLUMNS                                                                \
-  "o.id::text AS id, o.seq, o.freelancer_id::text AS freelancer_id, o.freelancer_country, " \
-  "o.title, o.description, o.price_minor_units, o.price_currency, o.delivery_days, "        \
-  "o.revisions_included, o.skills, o.status, o.version, "                                   \
-  "(extract(epoch FROM o.created_at) * 1000000)::bigint AS created_at_micros, "             \
-  "(extract(epoch FROM o.updated_at) * 1000000)::bigint AS updated_at_micros "
 
 #define MARKET_PURCHASE_COLUMNS                                                              \
   "p.id::text AS id, p.client_id::text AS client_id, p.idempotency_key, "                    \
@@ -74,30 +68,7 @@ inline constexpr std::string_view kSelectPurchase =
     "SELECT " MARKET_PURCHASE_COLUMNS
     "FROM offer_purchases p WHERE p.client_id = $1::uuid AND p.idempotency_key = $2";
 
-#undef MARKET_OFFER_COLUMNS
 #undef MARKET_PURCHASE_COLUMNS
-
-OfferRecord ReadOffer(const pqxx::row& row) {
-  OfferRecord offer;
-  offer.id = row["id"].as<std::string>();
-  offer.seq = row["seq"].as<std::int64_t>();
-  offer.freelancer_id = row["freelancer_id"].as<std::string>();
-  offer.freelancer_country = row["freelancer_country"].as<std::string>();
-  OfferFields& f = offer.fields;
-  f.title = row["title"].as<std::string>();
-  f.description = row["description"].as<std::string>();
-  f.price_minor_units = row["price_minor_units"].as<std::int64_t>();
-  f.price_currency = row["price_currency"].as<std::string>();
-  f.delivery_days = row["delivery_days"].as<int>();
-  f.revisions_included = row["revisions_included"].as<int>();
-  f.skills = pg::ReadTextArray(row["skills"]);
-  offer.status = row["status"].as<std::string>() == "paused" ? v1::OFFER_STATUS_PAUSED
-                                                             : v1::OFFER_STATUS_ACTIVE;
-  offer.version = row["version"].as<std::int64_t>();
-  offer.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
-  offer.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
-  return offer;
-}
 
 PurchaseRecord ReadPurchase(const pqxx::row& row) {
   PurchaseRecord purchase;
