@@ -63,4 +63,16 @@ JobAudience AudienceOf(const JobRecord& job, const auth::Principal& caller) {
   return JobAudience::kOther;
 }
 
+bool CanSeeJob(const v1::Job& job, const auth::Principal& caller) {
+  if (job.visibility() == v1::JOB_VISIBILITY_PUBLIC) return true;
+  if (AudienceOf(job, caller) == JobAudience::kOwnerOrStaff) return true;
+  const auto& invited = job.invited_freelancer_ids();
+  return std::find(invited.begin(), invited.end(), caller.subject) != invited.end();
+}
+
+JobAudience AudienceOf(const v1::Job& job, const auth::Principal& caller) {
+  if (caller.subject == job.client_id() || IsStaff(caller)) return JobAudience::kOwnerOrStaff;
+  return JobAudience::kOther;
+}
+
 }  // namespace market::listings

@@ -19,4 +19,8 @@ bool CanSeeJob(const JobRecord& job, const auth::Principal& caller);
 
 JobAudience AudienceOf(const JobRecord& job, const auth::Principal& caller);
 
+// The same rules on a job as the owner sees it (a cached copy).
+bool CanSeeJob(const v1::Job& job, const auth::Principal& caller);
+JobAudience AudienceOf(const v1::Job& job, const auth::Principal& caller);
+
 }  // namespace market::listings

@@ -45,6 +45,11 @@ inline constexpr std::string_view kSetJobStatus = R"(
     RETURNING *)
   SELECT )" MARKET_JOB_COLUMNS R"( FROM j)";
 
+inline constexpr std::string_view kTouchJob = R"(
+  WITH j AS (
+    UPDATE jobs SET version = version + 1, updated_at = now() WHERE id = $1::uuid RETURNING *)
+  SELECT )" MARKET_JOB_COLUMNS R"( FROM j)";
+
 inline constexpr std::string_view kListClientJobs = R"(
   SELECT )" MARKET_JOB_COLUMNS R"(
   FROM jobs j
@@ -99,6 +104,10 @@ JobRecord SetJobStatus(pqxx::work& tx, const std::string& job_id, v1::JobStatus 
                        const std::string& filled_by_bid_id) {
   return ReadJob(tx.exec_params1(std::string(kSetJobStatus), job_id,
                                  std::string(StatusName(status)), filled_by_bid_id));
+}
+
+JobRecord TouchJob(pqxx::work& tx, const std::string& job_id) {
+  return ReadJob(tx.exec_params1(std::string(kTouchJob), job_id));
 }
 
 bool JobTransitionAllowed(v1::JobStatus from, v1::JobStatus to) {

@@ -51,6 +51,10 @@ JobRecord UpdateJobFields(pqxx::work& tx, const std::string& job_id, const JobFi
 JobRecord SetJobStatus(pqxx::work& tx, const std::string& job_id, v1::JobStatus status,
                        const std::string& filled_by_bid_id = {});
 
+// Raises the version after a change the job's row does not hold (its invitations), so that
+// every change of what GetJob returns has a new version; the row must be locked.
+JobRecord TouchJob(pqxx::work& tx, const std::string& job_id);
+
 // open -> closed | filled | cancelled; closed -> filled | cancelled. Nothing else.
 bool JobTransitionAllowed(v1::JobStatus from, v1::JobStatus to);
 

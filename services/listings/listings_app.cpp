@@ -15,7 +15,7 @@ Status ListingsApp::Configure(config::Env& env) {
 }
 
 Status ListingsApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
-  service_ = std::make_unique<ListingsService>(parts.pg);
+  service_ = std::make_unique<ListingsService>(parts.pg, parts.cache);
   v1::Register(router, *service_);
   ListingsService& service = *service_;
   // Other event types on these streams are not listings' business: applied as nothing.

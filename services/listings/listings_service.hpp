@@ -14,6 +14,7 @@
 // Logic only, on proto types: no server, no routing.
 #pragma once
 
+#include "item_cache.hpp"
 #include "job_repository.hpp"
 #include "market/auth/principal.hpp"
 #include "market/bidding/v1/bidding.pb.h"
@@ -21,6 +22,7 @@
 #include "market/listings/v1/listings.connect.h"
 #include "market/listings/v1/listings.pb.h"
 #include "market/pg/pool.hpp"
+#include "market/redis/client.hpp"
 #include "offer_repository.hpp"
 #include "profile_repository.hpp"
 
@@ -28,8 +30,8 @@ namespace market::listings {
 
 class ListingsService final : public v1::ListingsServiceBase {
  public:
-  // `pool` must outlive the service.
-  explicit ListingsService(pg::Pool& pool);
+  // `pool` and `cache` (the cache Redis) must outlive the service.
+  ListingsService(pg::Pool& pool, redis::Client& cache);
 
   // The profile is the caller's own, its country the token's.
   Status UpsertMyProfile(const connect::CallContext& ctx, const v1::UpsertMyProfileRequest& request,
@@ -90,7 +92,17 @@ class ListingsService final : public v1::ListingsServiceBase {
   Status ApplyBidAccepted(pqxx::work& tx, const bidding::v1::BidAccepted& accepted);
 
  private:
+  // Write-through after a commit: readers other than the owner get the new copy at once.
+  void CacheJob(const JobRecord& job);
+  void CacheOffer(const OfferRecord& offer);
+  void CacheProfile(const v1::FreelancerProfile& profile, std::int64_t revision);
+
   pg::Pool& pool_;
+  // Single-item reads (GetJob, GetOffer, GetProfile) by anyone but the item's owner are served
+  // from here when present; the owner always reads Postgres, so it sees its own writes.
+  ItemCache jobs_cache_;
+  ItemCache offers_cache_;
+  ItemCache profiles_cache_;
 };
 
 // The freelancer a profile call acts for: the verified caller, whose token must name an

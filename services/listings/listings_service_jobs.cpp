@@ -67,6 +67,12 @@ StatusOr<std::vector<v1::JobStatus>> CheckStatuses(
 
 }  // namespace
 
+void ListingsService::CacheJob(const JobRecord& job) {
+  v1::Job copy;
+  ToProto(job, JobAudience::kOwnerOrStaff, copy);
+  jobs_cache_.Put(job.id, job.version, copy.SerializeAsString());
+}
+
 Status ListingsService::PostJob(const connect::CallContext& ctx, const v1::PostJobRequest& request,
                                 v1::PostJobResponse& response) {
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
@@ -86,6 +92,7 @@ Status ListingsService::PostJob(const connect::CallContext& ctx, const v1::PostJ
                           MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, posted, event));
                           return posted;
                         }));
+  CacheJob(job);
   log::Info("job posted", {{"job_id", job.id}, {"client_id", job.client_id}});
   ToProto(job, JobAudience::kOwnerOrStaff, *response.mutable_job());
   return OkStatus();
@@ -124,6 +131,7 @@ Status ListingsService::UpdateJob(const connect::CallContext& ctx,
                           MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, updated, event));
                           return updated;
                         }));
+  CacheJob(job);
   log::Info("job updated", {{"job_id", job.id}, {"version", job.version}});
   ToProto(job, JobAudience::kOwnerOrStaff, *response.mutable_job());
   return OkStatus();
@@ -148,6 +156,7 @@ Status ListingsService::CloseJob(const connect::CallContext& ctx,
                           MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, closed, event));
                           return closed;
                         }));
+  CacheJob(job);
   log::Info("job closed", {{"job_id", job.id}});
   ToProto(job, JobAudience::kOwnerOrStaff, *response.mutable_job());
   return OkStatus();
@@ -173,6 +182,7 @@ Status ListingsService::CancelJob(const connect::CallContext& ctx,
             MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, cancelled, event));
             return cancelled;
           }));
+  CacheJob(job);
   log::Info("job cancelled", {{"job_id", job.id}});
   ToProto(job, JobAudience::kOwnerOrStaff, *response.mutable_job());
   return OkStatus();
@@ -182,15 +192,27 @@ Status ListingsService::GetJob(const connect::CallContext& ctx, const v1::GetJob
                                v1::GetJobResponse& response) {
   const auth::Principal& caller = ctx.Caller();
   MARKET_RETURN_IF_ERROR(ValidateJobId(request.job_id()));
-  MARKET_ASSIGN_OR_RETURN(
-      const std::optional<JobRecord> job,
-      pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
-                        [&](pqxx::work& tx) -> StatusOr<std::optional<JobRecord>> {
-                          return FindJob(tx, request.job_id());
-                        }));
+  v1::Job job;
+  // A cached copy serves everyone but the owner, who reads Postgres and so always sees its own
+  // writes, even one whose write-through was lost.
+  const std::optional<std::string> cached = jobs_cache_.Get(request.job_id());
+  const bool hit = cached && job.ParseFromString(*cached) && job.client_id() != caller.subject;
+  if (!hit) {
+    MARKET_ASSIGN_OR_RETURN(
+        const std::optional<JobRecord> found,
+        pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
+                          [&](pqxx::work& tx) -> StatusOr<std::optional<JobRecord>> {
+                            return FindJob(tx, request.job_id());
+                          }));
+    if (!found) return NotFoundError("job_id: no such job");
+    job.Clear();
+    ToProto(*found, JobAudience::kOwnerOrStaff, job);
+    jobs_cache_.Put(found->id, found->version, job.SerializeAsString());
+  }
   // Hidden and missing look the same, so the answer reveals nothing about invite-only jobs.
-  if (!job || !CanSeeJob(*job, caller)) return NotFoundError("job_id: no such job");
-  ToProto(*job, AudienceOf(*job, caller), *response.mutable_job());
+  if (!CanSeeJob(job, caller)) return NotFoundError("job_id: no such job");
+  if (AudienceOf(job, caller) == JobAudience::kOther) job.clear_invited_freelancer_ids();
+  *response.mutable_job() = std::move(job);
   return OkStatus();
 }
 
@@ -268,13 +290,14 @@ Status ListingsService::InviteToJob(const connect::CallContext& ctx,
             }
             Invited result{current, AddInvitations(tx, current.id, invitees)};
             if (!result.added.empty()) {
-              result.job = *FindJob(tx, current.id);
+              result.job = TouchJob(tx, current.id);
               v1::JobInvited event;
               for (const auto& id : result.added) event.add_freelancer_ids(id);
               MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, result.job, event));
             }
             return result;
           }));
+  CacheJob(invited.job);
   log::Info("freelancers invited", {{"job_id", invited.job.id},
                                     {"invited", static_cast<std::int64_t>(invited.added.size())}});
   ToProto(invited.job, JobAudience::kOwnerOrStaff, *response.mutable_job());
@@ -300,6 +323,9 @@ Status ListingsService::ApplyBidAccepted(pqxx::work& tx, const bidding::v1::BidA
     return OkStatus();
   }
   const JobRecord filled = SetJobStatus(tx, job->id, v1::JOB_STATUS_FILLED, accepted.bid_id());
+  // The consumer commits after this returns, so the new copy cannot be written through yet:
+  // dropping the entry makes the next read fetch the filled job.
+  jobs_cache_.Forget(job->id);
   v1::JobFilled event;
   event.set_bid_id(accepted.bid_id());
   MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, filled, event));

@@ -61,6 +61,12 @@ StatusOr<PurchaseRecord> Replay(const PurchaseRecord& first, const PurchaseReque
 
 }  // namespace
 
+void ListingsService::CacheOffer(const OfferRecord& offer) {
+  v1::Offer copy;
+  ToProto(offer, copy);
+  offers_cache_.Put(offer.id, offer.version, copy.SerializeAsString());
+}
+
 Status ListingsService::CreateOffer(const connect::CallContext& ctx,
                                     const v1::CreateOfferRequest& request,
                                     v1::CreateOfferResponse& response) {
@@ -82,6 +88,7 @@ Status ListingsService::CreateOffer(const connect::CallContext& ctx,
                           }
                           return InsertOffer(tx, caller.subject, caller.country, fields);
                         }));
+  CacheOffer(offer);
   log::Info("offer created", {{"offer_id", offer.id}, {"freelancer_id", offer.freelancer_id}});
   ToProto(offer, *response.mutable_offer());
   return OkStatus();
@@ -113,6 +120,7 @@ Status ListingsService::UpdateOffer(const connect::CallContext& ctx,
                           }
                           return UpdateOfferFields(tx, current.id, fields);
                         }));
+  CacheOffer(offer);
   log::Info("offer updated", {{"offer_id", offer.id}, {"version", offer.version}});
   ToProto(offer, *response.mutable_offer());
   return OkStatus();
@@ -143,6 +151,7 @@ Status ListingsService::PauseOffer(const connect::CallContext& ctx,
                                    v1::PauseOfferResponse& response) {
   MARKET_ASSIGN_OR_RETURN(const OfferRecord offer, ChangeOfferStatus(pool_, ctx, request.offer_id(),
                                                                      v1::OFFER_STATUS_PAUSED));
+  CacheOffer(offer);
   log::Info("offer paused", {{"offer_id", offer.id}});
   ToProto(offer, *response.mutable_offer());
   return OkStatus();
@@ -153,6 +162,7 @@ Status ListingsService::ResumeOffer(const connect::CallContext& ctx,
                                     v1::ResumeOfferResponse& response) {
   MARKET_ASSIGN_OR_RETURN(const OfferRecord offer, ChangeOfferStatus(pool_, ctx, request.offer_id(),
                                                                      v1::OFFER_STATUS_ACTIVE));
+  CacheOffer(offer);
   log::Info("offer resumed", {{"offer_id", offer.id}});
   ToProto(offer, *response.mutable_offer());
   return OkStatus();
@@ -162,6 +172,13 @@ Status ListingsService::GetOffer(const connect::CallContext& ctx,
                                  const v1::GetOfferRequest& request,
                                  v1::GetOfferResponse& response) {
   MARKET_RETURN_IF_ERROR(ValidateOfferId(request.offer_id()));
+  // As GetJob: the cache serves everyone but the seller, who reads its own writes from Postgres.
+  if (auto cached = offers_cache_.Get(request.offer_id());
+      cached && response.mutable_offer()->ParseFromString(*cached) &&
+      response.offer().freelancer_id() != ctx.Caller().subject) {
+    return OkStatus();
+  }
+  response.clear_offer();
   MARKET_ASSIGN_OR_RETURN(
       const std::optional<OfferRecord> offer,
       pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
@@ -170,6 +187,7 @@ Status ListingsService::GetOffer(const connect::CallContext& ctx,
                         }));
   if (!offer) return NotFoundError("offer_id: no such offer");
   ToProto(*offer, *response.mutable_offer());
+  offers_cache_.Put(offer->id, offer->version, response.offer().SerializeAsString());
   return OkStatus();
 }
 
