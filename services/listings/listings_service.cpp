@@ -39,11 +39,23 @@ void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
   *profile.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
 }
 
-ListingsService::ListingsService(pg::Pool& pool) : pool_(pool) {}
+ListingsService::ListingsService(pg::Pool& pool, redis::Client& cache)
+    : pool_(pool),
+      jobs_cache_(cache, "listings:job:"),
+      offers_cache_(cache, "listings:offer:"),
+      profiles_cache_(cache, "listings:profile:") {}
+
+void ListingsService::CacheProfile(const v1::FreelancerProfile& profile, std::int64_t revision) {
+  profiles_cache_.Put(profile.freelancer_id(), revision, profile.SerializeAsString());
+}
 
 StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx) {
+  return AccountCaller(ctx);
+}
+
+StatusOr<auth::Principal> AccountCaller(const connect::CallContext& ctx) {
   const auth::Principal& caller = ctx.Caller();
-  // Account ids are UUIDs; a token naming anything else cannot own a profile.
+  // Account ids are UUIDs; a token naming anything else cannot own a profile or a job.
   if (!ids::IsUuid(caller.subject)) {
     return UnauthenticatedError("the token does not name an account");
   }
@@ -70,6 +82,7 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
   log::Info("profile written",
             {{"freelancer_id", record.freelancer_id}, {"version", record.version}});
   ToProto(record, *response.mutable_profile());
+  CacheProfile(response.profile(), record.revision);
   return OkStatus();
 }
 
@@ -78,6 +91,14 @@ Status ListingsService::GetProfile(const connect::CallContext& ctx,
                                    v1::GetProfileResponse& response) {
   if (!ids::IsUuid(request.freelancer_id())) {
     return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
+  }
+  // The owner reads Postgres: it must see its own writes even if a write-through was lost.
+  if (ctx.Caller().subject != request.freelancer_id()) {
+    if (auto bytes = profiles_cache_.Get(request.freelancer_id());
+        bytes && response.mutable_profile()->ParseFromString(*bytes)) {
+      return OkStatus();
+    }
+    response.clear_profile();
   }
   // Repeatable read: the profile and its portfolio come from one snapshot.
   MARKET_ASSIGN_OR_RETURN(
@@ -91,6 +112,7 @@ Status ListingsService::GetProfile(const connect::CallContext& ctx,
                         }));
   if (!found) return NotFoundError("freelancer_id: this freelancer has no profile");
   ToProto(*found, *response.mutable_profile());
+  CacheProfile(response.profile(), found->revision);
   return OkStatus();
 }
 
@@ -99,6 +121,7 @@ Status ListingsService::AddPortfolioItem(const connect::CallContext& ctx,
                                          v1::AddPortfolioItemResponse& response) {
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, ProfileOwner(ctx));
   MARKET_ASSIGN_OR_RETURN(const PortfolioItemFields fields, ValidatePortfolioItem(request));
+  std::optional<ProfileRecord> changed;
   MARKET_ASSIGN_OR_RETURN(
       const PortfolioItemRecord item,
       pg::InTransaction(
@@ -116,8 +139,16 @@ Status ListingsService::AddPortfolioItem(const connect::CallContext& ctx,
                                              std::to_string(kMaxPortfolioItems) +
                                              " items; remove one first");
             }
-            return InsertPortfolioItem(tx, caller.subject, fields);
+            PortfolioItemRecord added = InsertPortfolioItem(tx, caller.subject, fields);
+            BumpProfileRevision(tx, caller.subject);
+            changed = FindProfile(tx, caller.subject);
+            return added;
           }));
+  if (changed) {
+    v1::FreelancerProfile profile;
+    ToProto(*changed, profile);
+    CacheProfile(profile, changed->revision);
+  }
   log::Info("portfolio item added", {{"freelancer_id", caller.subject}, {"item_id", item.id}});
   ToProto(item, *response.mutable_portfolio_item());
   return OkStatus();
@@ -132,13 +163,21 @@ Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
   }
   // Ownership is part of the delete's condition. Someone else's item and a missing one get the
   // same not_found, so the answer reveals nothing about other freelancers' portfolios.
+  std::optional<ProfileRecord> changed;
   MARKET_RETURN_IF_ERROR(pg::InTransaction(
       pool_, pg::TxOptions{.deadline = ctx.deadline}, [&](pqxx::work& tx) -> Status {
         if (!DeletePortfolioItem(tx, caller.subject, request.portfolio_item_id())) {
           return NotFoundError("portfolio_item_id: no such item in your portfolio");
         }
+        BumpProfileRevision(tx, caller.subject);
+        changed = FindProfile(tx, caller.subject);
         return OkStatus();
       }));
+  if (changed) {
+    v1::FreelancerProfile profile;
+    ToProto(*changed, profile);
+    CacheProfile(profile, changed->revision);
+  }
   log::Info("portfolio item removed",
             {{"freelancer_id", caller.subject}, {"item_id", request.portfolio_item_id()}});
   return OkStatus();

@@ -19,8 +19,8 @@ inline constexpr std::string_view kUpsertProfile = R"(
     hourly_rate_minor_units = EXCLUDED.hourly_rate_minor_units,
     hourly_rate_currency = EXCLUDED.hourly_rate_currency,
     weekly_availability_hours = EXCLUDED.weekly_availability_hours,
-    version = p.version + 1, updated_at = now()
-  RETURNING freelancer_id::text AS freelancer_id, version,
+    version = p.version + 1, revision = p.revision + 1, updated_at = now()
+  RETURNING freelancer_id::text AS freelancer_id, version, revision,
             (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros,
             (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_at_micros)";
 
@@ -28,9 +28,10 @@ inline constexpr std::string_view kUpdateProfileAtVersion = R"(
   UPDATE profiles SET
     headline = $2, overview = $3, skills = $4::text[], languages = $5::text[], country = $6,
     timezone = $7, hourly_rate_minor_units = $8, hourly_rate_currency = $9,
-    weekly_availability_hours = $10, version = version + 1, updated_at = now()
+    weekly_availability_hours = $10, version = version + 1, revision = revision + 1,
+    updated_at = now()
   WHERE freelancer_id = $1::uuid AND version = $11
-  RETURNING freelancer_id::text AS freelancer_id, version,
+  RETURNING freelancer_id::text AS freelancer_id, version, revision,
             (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros,
             (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_at_micros)";
 
@@ -40,7 +41,7 @@ inline constexpr std::string_view kSelectProfileVersion = R"(
 inline constexpr std::string_view kSelectProfile = R"(
   SELECT freelancer_id::text AS freelancer_id, headline, overview, skills, languages, country,
          timezone, hourly_rate_minor_units, hourly_rate_currency, weekly_availability_hours,
-         version,
+         version, revision,
          (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros,
          (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_at_micros
   FROM profiles WHERE freelancer_id = $1::uuid)";
@@ -60,6 +61,9 @@ inline constexpr std::string_view kInsertPortfolioItem = R"(
   INSERT INTO portfolio_items (freelancer_id, title, description, url)
   VALUES ($1::uuid, $2, $3, $4)
   RETURNING id::text AS id, (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros)";
+
+inline constexpr std::string_view kBumpRevision = R"(
+  UPDATE profiles SET revision = revision + 1 WHERE freelancer_id = $1::uuid)";
 
 inline constexpr std::string_view kDeletePortfolioItem = R"(
   DELETE FROM portfolio_items WHERE id = $1::uuid AND freelancer_id = $2::uuid)";
@@ -119,6 +123,7 @@ StatusOr<ProfileRecord> WriteProfile(pqxx::work& tx, const std::string& freelanc
   record.fields = fields;
   record.country = country;
   record.version = row["version"].as<std::int64_t>();
+  record.revision = row["revision"].as<std::int64_t>();
   record.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   record.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
   record.portfolio_items = SelectPortfolioItems(tx, freelancer_id);
@@ -141,6 +146,7 @@ std::optional<ProfileRecord> FindProfile(pqxx::work& tx, const std::string& free
   record.fields.hourly_rate_currency = row["hourly_rate_currency"].as<std::string>();
   record.fields.weekly_availability_hours = row["weekly_availability_hours"].as<int>();
   record.version = row["version"].as<std::int64_t>();
+  record.revision = row["revision"].as<std::int64_t>();
   record.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   record.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
   record.portfolio_items = SelectPortfolioItems(tx, freelancer_id);
@@ -163,6 +169,10 @@ PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freel
   item.fields = fields;
   item.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   return item;
+}
+
+void BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id) {
+  tx.exec_params(std::string(kBumpRevision), freelancer_id);
 }
 
 bool DeletePortfolioItem(pqxx::work& tx, const std::string& freelancer_id,

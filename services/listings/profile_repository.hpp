@@ -34,6 +34,8 @@ struct ProfileRecord {
   ProfileFields fields;
   std::string country;
   std::int64_t version = 0;
+  // Every change of the profile or its portfolio: the cache's newest-wins order.
+  std::int64_t revision = 0;
   std::int64_t created_at_unix_micros = 0;
   std::int64_t updated_at_unix_micros = 0;
   std::vector<PortfolioItemRecord> portfolio_items;  // oldest first
@@ -59,6 +61,9 @@ std::optional<std::size_t> LockProfileCountingItems(pqxx::work& tx,
 
 PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freelancer_id,
                                         const PortfolioItemFields& fields);
+
+// Raises the profile's revision after a portfolio change.
+void BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id);
 
 // Deletes the item only if it belongs to `freelancer_id`; false when it does not (or does not
 // exist), which the two cases cannot tell apart.

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "language_codes.hpp"
+#include "field_rules.hpp"
 #include "market/common/text.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/money/money.hpp"
@@ -12,105 +12,6 @@ namespace {
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-Status FieldError(std::string_view field, std::string_view rule) {
-  return InvalidArgumentError(std::string(field) + ": " + std::string(rule));
-}
-
-struct TextRule {
-  std::size_t max_length;
-  bool required;
-  bool multi_line;
-};
-
-// The trimmed text, or the rule it breaks.
-StatusOr<std::string> CheckText(std::string_view value, std::string_view field, TextRule rule) {
-  const std::string_view trimmed = text::Trim(value);
-  if (trimmed.empty()) {
-    if (rule.required) return FieldError(field, "must not be empty");
-    return std::string();
-  }
-  // Both codecs already refuse strings that are not UTF-8; checking again keeps the length
-  // below honest for any other caller.
-  if (!text::IsValidUtf8(trimmed)) return FieldError(field, "must be valid UTF-8 text");
-  if (text::CodePointCount(trimmed) > rule.max_length) {
-    return FieldError(field, "must be at most " + std::to_string(rule.max_length) + " characters");
-  }
-  if (text::HasControlCharacter(trimmed,
-                                rule.multi_line ? text::Lines::kMulti : text::Lines::kSingle)) {
-    return FieldError(field, rule.multi_line
-                                 ? "must not contain control characters other than line breaks "
-                                   "and tabs"
-                                 : "must not contain control characters");
-  }
-  return std::string(trimmed);
-}
-
-std::string Indexed(std::string_view field, int index) {
-  return std::string(field) + "[" + std::to_string(index) + "]";
-}
-
-// The normalised skills; each bad one is recorded under its index and left out.
-std::vector<std::string> CheckSkills(const google::protobuf::RepeatedPtrField<std::string>& skills,
-                                     connect::FieldViolations& violations) {
-  if (skills.empty()) {
-    violations.Add("skills", "must list at least one skill");
-    return {};
-  }
-  if (static_cast<std::size_t>(skills.size()) > kMaxSkills) {
-    violations.Add("skills", "must list at most " + std::to_string(kMaxSkills) + " skills");
-    return {};
-  }
-  std::vector<std::string> normalised;
-  for (int i = 0; i < skills.size(); ++i) {
-    std::string field = Indexed("skills", i);
-    // Line breaks and tabs are white space that normalising turns into single spaces.
-    if (!text::IsValidUtf8(skills[i])) {
-      violations.Add(std::move(field), "must be valid UTF-8 text");
-      continue;
-    }
-    if (text::HasControlCharacter(skills[i], text::Lines::kMulti)) {
-      violations.Add(std::move(field), "must not contain control characters");
-      continue;
-    }
-    std::string skill = NormaliseSkill(skills[i]);
-    if (skill.empty()) {
-      violations.Add(std::move(field), "must not be empty");
-    } else if (text::CodePointCount(skill) > kMaxSkillLength) {
-      violations.Add(std::move(field),
-                     "must be at most " + std::to_string(kMaxSkillLength) + " characters");
-    } else if (std::find(normalised.begin(), normalised.end(), skill) != normalised.end()) {
-      violations.Add(std::move(field), "\"" + skill + "\" is listed more than once");
-    } else {
-      normalised.push_back(std::move(skill));
-    }
-  }
-  return normalised;
-}
-
-// The normalised language codes; each bad one is recorded under its index and left out.
-std::vector<std::string> CheckLanguages(
-    const google::protobuf::RepeatedPtrField<std::string>& languages,
-    connect::FieldViolations& violations) {
-  if (static_cast<std::size_t>(languages.size()) > kMaxLanguages) {
-    violations.Add("languages",
-                   "must list at most " + std::to_string(kMaxLanguages) + " languages");
-    return {};
-  }
-  std::vector<std::string> normalised;
-  for (int i = 0; i < languages.size(); ++i) {
-    std::string field = Indexed("languages", i);
-    std::string code = text::ToLowerAscii(text::Trim(languages[i]));
-    if (!IsLanguageCode(code)) {
-      violations.Add(std::move(field), "must be an ISO 639-1 language code such as \"en\"");
-    } else if (std::find(normalised.begin(), normalised.end(), code) != normalised.end()) {
-      violations.Add(std::move(field), "\"" + code + "\" is listed more than once");
-    } else {
-      normalised.push_back(std::move(code));
-    }
-  }
-  return normalised;
-}
 
 StatusOr<std::string> CheckTimezone(std::string_view value) {
   const std::string_view name = text::Trim(value);
@@ -131,8 +32,7 @@ Status CheckHourlyRate(const v1::UpsertMyProfileRequest& request, ProfileFields&
   if (!request.has_hourly_rate()) return FieldError("hourly_rate", "is required");
   MARKET_ASSIGN_OR_RETURN(const money::Money rate,
                           money::Money::FromProto(request.hourly_rate(), "hourly_rate"));
-  std::int64_t scale = 1;
-  for (int i = 0; i < rate.exponent(); ++i) scale *= 10;
+  const std::int64_t scale = PowerOfTen(rate.exponent());
   const std::int64_t min = kMinHourlyRateMajorUnits * scale;
   const std::int64_t max = kMaxHourlyRateMajorUnits * scale;
   if (rate.minor_units() < min || rate.minor_units() > max) {
@@ -174,10 +74,6 @@ bool IsPort(std::string_view port) {
 }
 
 }  // namespace
-
-std::string NormaliseSkill(std::string_view skill) {
-  return text::ToLowerAscii(text::CollapseWhiteSpace(skill));
-}
 
 bool IsTimezoneName(std::string_view name) {
   if (name.empty() || name.size() > kMaxTimezoneLength) return false;
@@ -225,8 +121,8 @@ StatusOr<ProfileFields> ValidateProfile(const v1::UpsertMyProfileRequest& reques
   fields.overview = violations.Take(
       CheckText(request.overview(), "overview",
                 {.max_length = kMaxOverviewLength, .required = false, .multi_line = true}));
-  fields.skills = CheckSkills(request.skills(), violations);
-  fields.languages = CheckLanguages(request.languages(), violations);
+  fields.skills = CheckSkills(request.skills(), "skills", kMaxSkills, violations);
+  fields.languages = CheckLanguages(request.languages(), "languages", kMaxLanguages, violations);
   fields.timezone = violations.Take(CheckTimezone(request.timezone()));
   violations.Add(CheckHourlyRate(request, fields));
   if (request.weekly_availability_hours() < kMinWeeklyAvailabilityHours ||

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "field_rules.hpp"
 #include "market/common/statusor.hpp"
 #include "market/listings/v1/listings.pb.h"
 
@@ -25,7 +26,6 @@ namespace market::listings {
 inline constexpr std::size_t kMaxHeadlineLength = 120;
 inline constexpr std::size_t kMaxOverviewLength = 5000;
 inline constexpr std::size_t kMaxSkills = 30;
-inline constexpr std::size_t kMaxSkillLength = 40;
 inline constexpr std::size_t kMaxLanguages = 10;
 inline constexpr std::size_t kMaxTimezoneLength = 64;
 inline constexpr std::int64_t kMinHourlyRateMajorUnits = 1;
@@ -62,10 +62,6 @@ StatusOr<ProfileFields> ValidateProfile(const v1::UpsertMyProfileRequest& reques
 Status ValidateExpectedVersion(std::int64_t expected_version);
 
 StatusOr<PortfolioItemFields> ValidatePortfolioItem(const v1::AddPortfolioItemRequest& request);
-
-// Trims, collapses inner white space to one space and lower-cases ASCII letters:
-// "  Machine\tLearning " -> "machine learning".
-std::string NormaliseSkill(std::string_view skill);
 
 // The IANA tz name format: [A-Za-z_]+(/[A-Za-z0-9_+-]+)*, 1 to 64 characters ("UTC",
 // "Europe/Berlin", "Etc/GMT+5"). The tz database itself is not consulted.

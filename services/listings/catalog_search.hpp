@@ -1,0 +1,45 @@
+// The SQL of SearchFreelancers and SearchOffers: full-text match and rank, filters, an amount
+// range (hourly rate, price) converted at the current rates, and keyset pagination, each in one
+// statement. The conversion and paging rules are those of job_search.hpp.
+//
+//   std::vector<FreelancerHit> hits = SearchFreelancerRows(tx, basics, page_size + 1);
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <pqxx/transaction>
+
+#include "offer_repository.hpp"
+#include "profile_repository.hpp"
+#include "search_filters.hpp"
+
+namespace market::listings {
+
+// Listings' copy of a freelancer's reputation; the default for freelancers reputation has not
+// scored yet is score "0.00", 0 %, no badges.
+struct ReputationRecord {
+  std::string score = "0.00";
+  int job_success_percent = 0;
+  std::vector<std::string> badges;
+};
+
+struct FreelancerHit {
+  ProfileRecord profile;  // without its portfolio
+  ReputationRecord reputation;
+  std::int64_t seq = 0;
+  std::string sort_key;
+};
+
+struct OfferHit {
+  OfferRecord offer;
+  std::string sort_key;
+};
+
+std::vector<FreelancerHit> SearchFreelancerRows(pqxx::work& tx, const SearchBasics& search,
+                                                int limit);
+
+// Active offers only.
+std::vector<OfferHit> SearchOfferRows(pqxx::work& tx, const SearchBasics& search, int limit);
+
+}  // namespace market::listings
