@@ -502,6 +502,50 @@ TEST_CASE("a dispute freezes the funds until an operator splits them", "[escrow]
   CHECK(escrow.CheckLedger().ok());
 }
 
+TEST_CASE("the dispute queue sorts by age, amount and deadline", "[escrow][dispute]") {
+  Escrow escrow;
+  const User client = NewUser(auth::Role::kClient);
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  REQUIRE(escrow.TopUp(client, "USD", 400).ok());
+  // Opened first: small, answer due in a day. Opened second: large, answer due in an hour.
+  const v1::Contract small = escrow.NewContract(client, freelancer, "USD", {100}, "", 0, 86400);
+  const v1::Contract large = escrow.NewContract(client, freelancer, "USD", {300}, "", 0, 3600);
+  std::vector<std::string> ids;
+  for (const v1::Contract* contract : {&small, &large}) {
+    REQUIRE(escrow.Fund(client, Escrow::Ref(*contract, 0)).ok());
+    REQUIRE(escrow.Submit(freelancer, Escrow::Ref(*contract, 0)).ok());
+    const auto opened = escrow.Dispute(freelancer, Escrow::Ref(*contract, 0));
+    REQUIRE(opened.ok());
+    ids.push_back(opened->dispute().id());
+  }
+  const auto order = [&](v1::DisputeOrder by) {
+    v1::ListDisputesRequest request;
+    request.set_order(by);
+    const auto queue = escrow.Client().ListDisputes(request, Escrow::As(escrow.Operator().bearer));
+    REQUIRE(queue.ok());
+    std::vector<std::string> listed;
+    for (const auto& dispute : queue->disputes()) listed.push_back(dispute.id());
+    return listed;
+  };
+  CHECK(order(v1::DISPUTE_ORDER_UNSPECIFIED) == ids);
+  CHECK(order(v1::DISPUTE_ORDER_AGE) == ids);
+  const std::vector<std::string> reversed{ids[1], ids[0]};
+  CHECK(order(v1::DISPUTE_ORDER_AMOUNT) == reversed);
+  CHECK(order(v1::DISPUTE_ORDER_DEADLINE) == reversed);
+  v1::ListDisputesRequest resolved;
+  resolved.set_state(v1::DISPUTE_STATE_RESOLVED);
+  const auto none = escrow.Client().ListDisputes(resolved, Escrow::As(escrow.Operator().bearer));
+  REQUIRE(none.ok());
+  CHECK(none->disputes().empty());
+  v1::ListDisputesRequest too_many;
+  too_many.set_limit(101);
+  CHECK(escrow.Client()
+            .ListDisputes(too_many, Escrow::As(escrow.Operator().bearer))
+            .status()
+            .message()
+            .rfind("limit: ", 0) == 0);
+}
+
 TEST_CASE("the operator's summary shows the money held per currency and state",
           "[escrow][operator]") {
   Escrow escrow;
