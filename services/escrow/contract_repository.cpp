@@ -77,14 +77,6 @@ inline constexpr std::string_view kUpsertFxRate = R"(
     WHERE f.quoted_at < EXCLUDED.quoted_at
   RETURNING 1 AS stored)";
 
-// Database time decides what is due, so hosts with skewed clocks agree.
-inline constexpr std::string_view kLockDueReviews = R"(
-  SELECT contract_id::text AS contract_id, id::text AS id FROM milestones
-  WHERE state = 'submitted' AND review_deadline <= now()
-  ORDER BY review_deadline
-  LIMIT $1
-  FOR UPDATE SKIP LOCKED)";
-
 ContractRecord ReadContract(const pqxx::row& row) {
   ContractRecord c;
   c.id = row["id"].as<std::string>();
@@ -236,14 +228,6 @@ bool StoreFxRateIfNewer(pqxx::work& tx, const FxRateRecord& rate) {
   return !tx.exec_params(std::string(kUpsertFxRate), rate.base_currency, rate.quote_currency,
                          rate.rate, rate.quoted_at_micros)
               .empty();
-}
-
-std::vector<std::pair<std::string, std::string>> LockDueReviews(pqxx::work& tx, int limit) {
-  std::vector<std::pair<std::string, std::string>> due;
-  for (const auto& row : tx.exec_params(std::string(kLockDueReviews), limit)) {
-    due.emplace_back(row["contract_id"].as<std::string>(), row["id"].as<std::string>());
-  }
-  return due;
 }
 
 }  // namespace market::escrow

@@ -103,8 +103,4 @@ std::vector<FxRateRecord> ListFxRates(pqxx::work& tx, const std::string& base_fi
 // False (and nothing written) when the stored rate of the pair is as new or newer.
 bool StoreFxRateIfNewer(pqxx::work& tx, const FxRateRecord& rate);
 
-// Submitted milestones whose review window has passed on database time, locked with SKIP
-// LOCKED so that several workers take disjoint ones; (contract id, milestone id).
-std::vector<std::pair<std::string, std::string>> LockDueReviews(pqxx::work& tx, int limit);
-
 }  // namespace market::escrow

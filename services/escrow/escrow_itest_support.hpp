@@ -123,7 +123,8 @@ class Escrow {
   v1::Contract NewContract(const User& client, const User& freelancer, const std::string& currency,
                            std::vector<std::int64_t> amounts,
                            const std::string& payout_currency = "",
-                           std::int64_t review_window_seconds = 0) {
+                           std::int64_t review_window_seconds = 0,
+                           std::int64_t dispute_response_window_seconds = 0) {
     v1::CreateContractRequest request;
     request.set_source(v1::CONTRACT_SOURCE_ACCEPTED_BID);
     request.set_source_id(NewId());
@@ -139,6 +140,7 @@ class Escrow {
     }
     request.set_payout_currency(payout_currency.empty() ? currency : payout_currency);
     request.mutable_policy()->set_review_window_seconds(review_window_seconds);
+    request.mutable_policy()->set_dispute_response_window_seconds(dispute_response_window_seconds);
     const auto created = Client().CreateContract(request, As(ServiceBearer()));
     INFO(created.status().ToString());
     REQUIRE(created.ok());

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "escrow_itest_support.hpp"
@@ -172,51 +173,74 @@ TEST_CASE("accepted bids and bought offers become one contract each, however oft
 TEST_CASE("many clients moving money at once with duplicate keys keep the ledger exact",
           "[escrow][race]") {
   Escrow escrow;
-  const User client = NewUser(auth::Role::kClient);
-  const User freelancer = NewUser(auth::Role::kFreelancer);
-  constexpr int kContracts = 6;
-  constexpr std::int64_t kTopUp = 1'000'000;
-  REQUIRE(escrow.TopUp(client, "USD", kTopUp).ok());
-  std::vector<v1::Contract> contracts;
-  for (int i = 0; i < kContracts; ++i) {
-    contracts.push_back(escrow.NewContract(client, freelancer, "USD", {1001, 2003, 3007}));
+  // Three clients and two freelancers; the first client's wallet cannot fund all of its
+  // milestones, so funding races on it must refuse some (money rule 3).
+  const std::vector<User> clients = {NewUser(auth::Role::kClient), NewUser(auth::Role::kClient),
+                                     NewUser(auth::Role::kClient)};
+  const std::vector<User> freelancers = {NewUser(auth::Role::kFreelancer),
+                                         NewUser(auth::Role::kFreelancer)};
+  const std::vector<std::int64_t> initial = {8000, 1'000'000, 1'000'000};
+  for (std::size_t c = 0; c < clients.size(); ++c) {
+    REQUIRE(escrow.TopUp(clients[c], "USD", initial[c]).ok());
   }
-  // Fee 10 % makes paid amounts differ from gross; each thread replays keys of the others.
+  constexpr int kContracts = 6;
+  struct Party {
+    const User& client;
+    const User& freelancer;
+  };
+  std::vector<v1::Contract> contracts;
+  std::vector<Party> parties;
+  for (int i = 0; i < kContracts; ++i) {
+    parties.push_back({clients[i % 3], freelancers[i % 2]});
+    contracts.push_back(escrow.NewContract(parties.back().client, parties.back().freelancer, "USD",
+                                           {1001, 2003, 3007}));
+  }
+  // Keys are shared across threads, so duplicates of one request race each other: they must
+  // replay the first answer, never move twice.
+  std::mutex mutex;
+  std::map<std::string, std::int64_t> topped_up;  // successful top-up keys per client id
   std::atomic<int> successes{0}, refusals{0}, unexpected{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       std::mt19937 random(static_cast<unsigned>(t) * 7919u);
       for (int step = 0; step < 40; ++step) {
-        const v1::Contract& contract = contracts[random() % kContracts];
-        const int index = static_cast<int>(random() % 3);
-        const v1::MilestoneRef ref = Escrow::Ref(contract, index);
-        // Keys shared across threads: a duplicate replays, never moves twice.
+        const int which = static_cast<int>(random() % kContracts);
+        const Party& party = parties[which];
+        const v1::MilestoneRef ref = Escrow::Ref(contracts[which], static_cast<int>(random() % 3));
         const std::string key = std::to_string(random() % 2) + "-" + ref.milestone_id();
         Status status;
-        switch (random() % 6) {
+        switch (random() % 7) {
           case 0:
-            status = escrow.Fund(client, ref, "fund-" + key).status();
+            status = escrow.Fund(party.client, ref, "fund-" + key).status();
             break;
           case 1:
-            status = escrow.Submit(freelancer, ref, "submit-" + key).status();
+            status = escrow.Submit(party.freelancer, ref, "submit-" + key).status();
             break;
           case 2:
-            status = escrow.Approve(client, ref, "approve-" + key).status();
+            status = escrow.Approve(party.client, ref, "approve-" + key).status();
             break;
           case 3:
-            status = escrow.Cancel(client, ref, "cancel-c-" + key).status();
+            status = escrow.Cancel(party.client, ref, "cancel-c-" + key).status();
             break;
           case 4:
-            status = escrow.Cancel(freelancer, ref, "cancel-f-" + key).status();
+            status = escrow.Cancel(party.freelancer, ref, "cancel-f-" + key).status();
             break;
-          default:
-            status = escrow.Dispute(freelancer, ref, "dispute-" + key).status();
+          case 5:
+            status = escrow.Dispute(party.freelancer, ref, "dispute-" + key).status();
+            break;
+          default: {
+            const std::string top_up_key = "top-up-" + std::to_string(step % 4);
+            status = escrow.TopUp(party.client, "USD", 500, top_up_key).status();
+            if (status.ok()) {
+              std::lock_guard lock(mutex);
+              topped_up[party.client.id + "/" + top_up_key] = 500;
+            }
+          }
         }
         if (status.ok()) {
           ++successes;
-        } else if (status.code() == StatusCode::kFailedPrecondition ||
-                   status.code() == StatusCode::kAborted) {
+        } else if (status.code() == StatusCode::kFailedPrecondition) {
           ++refusals;
         } else {
           UNSCOPED_INFO(status.ToString());
@@ -228,30 +252,41 @@ TEST_CASE("many clients moving money at once with duplicate keys keep the ledger
   for (auto& thread : threads) thread.join();
   CHECK(unexpected == 0);
   CHECK(successes > 0);
+  CHECK(refusals > 0);
 
   const auto check = escrow.CheckLedger();
   CHECK(check.ok());
-  // Every success shows exactly once: the client's wallet is what it paid in less what escrow
-  // still holds or released; the freelancer's is the sum of what each release paid.
+  // Every success shows exactly once: each client's wallet is what it paid in (once per
+  // top-up key) less what escrow holds or released of its contracts; the freelancers together
+  // got what the releases paid (released less fees and rounding).
+  std::map<std::string, std::int64_t> expected;
+  for (std::size_t c = 0; c < clients.size(); ++c) expected[clients[c].id] = initial[c];
+  for (const auto& [key, amount] : topped_up) expected[key.substr(0, key.find('/'))] += amount;
   std::int64_t held = 0, released = 0;
-  for (const v1::Contract& contract : contracts) {
-    const v1::Contract now = escrow.Get(client, contract.id());
+  for (int i = 0; i < kContracts; ++i) {
+    const v1::Contract now = escrow.Get(parties[i].client, contracts[i].id());
     for (const auto& m : now.milestones()) {
       held += m.held().minor_units();
       released += m.released().minor_units();
+      expected[parties[i].client.id] -= m.held().minor_units() + m.released().minor_units();
     }
   }
-  CHECK(escrow.WalletBalance(client, "USD") == kTopUp - held - released);
-  std::int64_t paid = 0;
+  for (const User& client : clients) {
+    CAPTURE(client.id);
+    CHECK(escrow.WalletBalance(client, "USD") == expected[client.id]);
+    CHECK(escrow.WalletBalance(client, "USD") >= 0);
+  }
+  std::int64_t kept = 0;
   for (const auto& currency : check.currencies()) {
     for (const auto& figure : currency.accounts()) {
       if (figure.kind() == "escrow") CHECK(figure.recomputed().minor_units() == held);
       if (figure.kind() == "fee_revenue" || figure.kind() == "rounding") {
-        paid -= figure.recomputed().minor_units();
+        kept += figure.recomputed().minor_units();
       }
     }
   }
-  CHECK(escrow.WalletBalance(freelancer, "USD") == released + paid);
+  CHECK(escrow.WalletBalance(freelancers[0], "USD") + escrow.WalletBalance(freelancers[1], "USD") ==
+        released - kept);
 }
 
 TEST_CASE("a release racing a refund on one milestone ends with exactly one", "[escrow][race]") {

@@ -311,6 +311,68 @@ TEST_CASE("a partial approval refunds the rest or rolls it into the next milesto
   CHECK(rounding_seen);
 }
 
+TEST_CASE("changes requested send a milestone back to work and stop its review window",
+          "[escrow][milestone]") {
+  Escrow escrow;
+  const User client = NewUser(auth::Role::kClient);
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  const v1::Contract contract = escrow.NewContract(client, freelancer, "USD", {2500});
+  const v1::MilestoneRef ref = Escrow::Ref(contract, 0);
+  REQUIRE(escrow.TopUp(client, "USD", 2500).ok());
+  REQUIRE(escrow.Fund(client, ref).ok());
+  REQUIRE(escrow.Submit(freelancer, ref).ok());
+
+  v1::RequestChangesRequest changes;
+  changes.set_idempotency_key(NewId());
+  *changes.mutable_milestone() = ref;
+  changes.set_reason("");
+  CHECK(escrow.Client().RequestChanges(changes, Escrow::As(client.bearer)).status().message() ==
+        "reason: must not be empty");
+  changes.set_reason("The export misses the CSV header.");
+  CHECK(CodeOf(escrow.Client().RequestChanges(changes, Escrow::As(freelancer.bearer))) ==
+        StatusCode::kPermissionDenied);
+  const auto sent_back = escrow.Client().RequestChanges(changes, Escrow::As(client.bearer));
+  REQUIRE(sent_back.ok());
+  CHECK(sent_back->milestone().state() == v1::MILESTONE_STATE_FUNDED);
+  CHECK_FALSE(sent_back->milestone().has_review_deadline());
+  CHECK(CodeOf(escrow.Approve(client, ref)) == StatusCode::kFailedPrecondition);
+  CHECK(escrow.Get(client, contract.id()).milestones(0).held().minor_units() == 2500);
+
+  REQUIRE(escrow.Submit(freelancer, ref).ok());
+  REQUIRE(escrow.Approve(client, ref).ok());
+  CHECK(escrow.WalletBalance(freelancer, "USD") == 2250);
+}
+
+TEST_CASE("a cancellation needs both parties and refunds what is held", "[escrow][milestone]") {
+  Escrow escrow;
+  const User client = NewUser(auth::Role::kClient);
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  const v1::Contract contract = escrow.NewContract(client, freelancer, "USD", {700, 300});
+  REQUIRE(escrow.TopUp(client, "USD", 700).ok());
+  REQUIRE(escrow.Fund(client, Escrow::Ref(contract, 0)).ok());
+
+  const auto asked = escrow.Cancel(freelancer, Escrow::Ref(contract, 0));
+  REQUIRE(asked.ok());
+  CHECK_FALSE(asked->cancelled());
+  CHECK(asked->milestone().cancel_requested_by() == "freelancer");
+  // Asking again from the same side changes nothing; the money stays held.
+  REQUIRE(escrow.Cancel(freelancer, Escrow::Ref(contract, 0)).ok());
+  CHECK(escrow.WalletBalance(client, "USD") == 0);
+  const auto agreed = escrow.Cancel(client, Escrow::Ref(contract, 0));
+  REQUIRE(agreed.ok());
+  CHECK(agreed->cancelled());
+  CHECK(agreed->refunded().minor_units() == 700);
+  CHECK(escrow.WalletBalance(client, "USD") == 700);
+  // An unfunded milestone cancels the same way, moving nothing; then the contract is complete.
+  REQUIRE(escrow.Cancel(client, Escrow::Ref(contract, 1)).ok());
+  const auto second = escrow.Cancel(freelancer, Escrow::Ref(contract, 1));
+  REQUIRE(second.ok());
+  CHECK(second->refunded().minor_units() == 0);
+  CHECK(escrow.Get(client, contract.id()).state() == v1::CONTRACT_STATE_COMPLETED);
+  CHECK(CodeOf(escrow.Cancel(client, Escrow::Ref(contract, 0))) == StatusCode::kFailedPrecondition);
+  CHECK(escrow.CheckLedger().ok());
+}
+
 TEST_CASE("only a contract's parties see and move it, each on its own side", "[escrow][auth]") {
   Escrow escrow;
   const User client = NewUser(auth::Role::kClient);
@@ -438,6 +500,50 @@ TEST_CASE("a dispute freezes the funds until an operator splits them", "[escrow]
   CHECK(events.at("MilestoneRefunded") == 1);
   CHECK(events.at("ContractCompleted") == 1);
   CHECK(escrow.CheckLedger().ok());
+}
+
+TEST_CASE("the dispute queue sorts by age, amount and deadline", "[escrow][dispute]") {
+  Escrow escrow;
+  const User client = NewUser(auth::Role::kClient);
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  REQUIRE(escrow.TopUp(client, "USD", 400).ok());
+  // Opened first: small, answer due in a day. Opened second: large, answer due in an hour.
+  const v1::Contract small = escrow.NewContract(client, freelancer, "USD", {100}, "", 0, 86400);
+  const v1::Contract large = escrow.NewContract(client, freelancer, "USD", {300}, "", 0, 3600);
+  std::vector<std::string> ids;
+  for (const v1::Contract* contract : {&small, &large}) {
+    REQUIRE(escrow.Fund(client, Escrow::Ref(*contract, 0)).ok());
+    REQUIRE(escrow.Submit(freelancer, Escrow::Ref(*contract, 0)).ok());
+    const auto opened = escrow.Dispute(freelancer, Escrow::Ref(*contract, 0));
+    REQUIRE(opened.ok());
+    ids.push_back(opened->dispute().id());
+  }
+  const auto order = [&](v1::DisputeOrder by) {
+    v1::ListDisputesRequest request;
+    request.set_order(by);
+    const auto queue = escrow.Client().ListDisputes(request, Escrow::As(escrow.Operator().bearer));
+    REQUIRE(queue.ok());
+    std::vector<std::string> listed;
+    for (const auto& dispute : queue->disputes()) listed.push_back(dispute.id());
+    return listed;
+  };
+  CHECK(order(v1::DISPUTE_ORDER_UNSPECIFIED) == ids);
+  CHECK(order(v1::DISPUTE_ORDER_AGE) == ids);
+  const std::vector<std::string> reversed{ids[1], ids[0]};
+  CHECK(order(v1::DISPUTE_ORDER_AMOUNT) == reversed);
+  CHECK(order(v1::DISPUTE_ORDER_DEADLINE) == reversed);
+  v1::ListDisputesRequest resolved;
+  resolved.set_state(v1::DISPUTE_STATE_RESOLVED);
+  const auto none = escrow.Client().ListDisputes(resolved, Escrow::As(escrow.Operator().bearer));
+  REQUIRE(none.ok());
+  CHECK(none->disputes().empty());
+  v1::ListDisputesRequest too_many;
+  too_many.set_limit(101);
+  CHECK(escrow.Client()
+            .ListDisputes(too_many, Escrow::As(escrow.Operator().bearer))
+            .status()
+            .message()
+            .rfind("limit: ", 0) == 0);
 }
 
 TEST_CASE("the operator's summary shows the money held per currency and state",
