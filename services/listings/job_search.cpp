@@ -1,6 +1,7 @@
 #include "job_search.hpp"
 
 #include "job_rows.hpp"
+#include "market/common/ids.hpp"
 #include "market/pg/arrays.hpp"
 
 namespace market::listings {
@@ -14,7 +15,7 @@ namespace {
 // top of range in USD, rounded to 6 decimals: a deterministic key, which is all keyset paging
 // needs. Every order is descending on (sort_key, seq); ascending orders negate the key, and jobs
 // without a USD rate get a key below every other.
-inline constexpr std::string_view kSearchJobs = R"(
+inline constexpr std::string_view kSearchJobsFrom = R"(
   WITH q AS (
     SELECT CASE WHEN $1 = '' THEN NULL ELSE websearch_to_tsquery('english', $1) END AS query),
   f AS (SELECT num, den FROM fx_to_usd WHERE currency = $6),
@@ -33,9 +34,9 @@ inline constexpr std::string_view kSearchJobs = R"(
       AND ($3 = '' OR cardinality(jobs.allowed_countries) = 0 OR $3 = ANY (jobs.allowed_countries))
       AND ($4 = '' OR cardinality(jobs.allowed_languages) = 0 OR $4 = ANY (jobs.allowed_languages))
       AND jobs.status = ANY ($5::text[])
-      AND (jobs.visibility = 'public' OR $10::boolean OR jobs.client_id::text = $11
+      AND (jobs.visibility = 'public' OR $10::boolean OR jobs.client_id = NULLIF($11, '')::uuid
            OR EXISTS (SELECT 1 FROM job_invitations i
-                      WHERE i.job_id = jobs.id AND i.freelancer_id::text = $11))
+                      WHERE i.job_id = jobs.id AND i.freelancer_id = NULLIF($11, '')::uuid))
       AND ($6 = '' OR CASE
         WHEN jobs.currency = $6 THEN
           (NULLIF($7, '')::bigint IS NULL OR jobs.budget_max_minor_units >= NULLIF($7, '')::bigint)
@@ -49,12 +50,23 @@ inline constexpr std::string_view kSearchJobs = R"(
           AND (NULLIF($8, '')::bigint IS NULL
                OR jobs.budget_min_minor_units * fx.num * (SELECT den FROM f)
                   <= NULLIF($8, '')::bigint * fx.den * (SELECT num FROM f))
-        END))
+        END)))";
+
+const std::string kSearchJobs = std::string(kSearchJobsFrom) + R"(
   SELECT )" MARKET_JOB_COLUMNS R"(, j.sort_key::text AS sort_key_text
   FROM j
   WHERE NULLIF($12, '')::numeric IS NULL
      OR (j.sort_key, j.seq) < (NULLIF($12, '')::numeric, $13::bigint)
   ORDER BY j.sort_key DESC, j.seq DESC
+  LIMIT $14)";
+
+// Newest first orders by the plain column, so the planner walks the jobs_open_newest index and
+// stops after one page instead of sorting every match. The sort key is seq itself.
+const std::string kSearchJobsNewest = std::string(kSearchJobsFrom) + R"(
+  SELECT )" MARKET_JOB_COLUMNS R"(, j.sort_key::text AS sort_key_text
+  FROM j
+  WHERE NULLIF($12, '')::numeric IS NULL OR j.seq < $13::bigint
+  ORDER BY j.seq DESC
   LIMIT $14)";
 
 std::string OptionalNumber(const std::optional<std::int64_t>& value) {
@@ -70,11 +82,12 @@ std::vector<JobHit> SearchJobRows(pqxx::work& tx, const JobSearch& search, int l
   if (statuses.empty()) statuses.emplace_back("open");
   const SearchCursor after = b.cursor.value_or(SearchCursor{});
   std::vector<JobHit> hits;
-  for (const auto& row : tx.exec_params(
-           std::string(kSearchJobs), b.query, pg::ToArrayLiteral(b.skills), b.country, b.language,
-           pg::ToArrayLiteral(statuses), b.amount.currency, OptionalNumber(b.amount.min),
-           OptionalNumber(b.amount.max), std::string(SearchOrderName(b.order)), search.staff,
-           search.caller_id, after.sort_key, after.seq, limit)) {
+  for (const auto& row :
+       tx.exec_params(b.order == SearchOrder::kNewest ? kSearchJobsNewest : kSearchJobs, b.query,
+                      pg::ToArrayLiteral(b.skills), b.country, b.language,
+                      pg::ToArrayLiteral(statuses), b.amount.currency, OptionalNumber(b.amount.min),
+                      OptionalNumber(b.amount.max), std::string(SearchOrderName(b.order)),
+                      search.staff, search.caller_id, after.sort_key, after.seq, limit)) {
     hits.push_back({ReadJob(row), row["sort_key_text"].as<std::string>()});
   }
   return hits;

@@ -26,8 +26,10 @@ inline constexpr std::size_t kMaxJobDescriptionLength = 10000;
 inline constexpr std::size_t kMaxJobSkills = 15;
 inline constexpr std::size_t kMaxJobCountries = 50;
 inline constexpr std::size_t kMaxJobLanguages = 10;
-inline constexpr std::int64_t kMaxFixedBudgetMajorUnits = 10'000'000;
-inline constexpr std::int64_t kMaxHourlyBudgetMajorUnits = 1'000'000;
+// Limits in major units must hold in every currency, from KWD (1 KWD is about 3 USD) to VND
+// and IDR (1 USD is about 24,000 and 15,600 units): a USD 40,000 job is VND 972,000,000.
+inline constexpr std::int64_t kMaxFixedBudgetMajorUnits = 1'000'000'000;
+inline constexpr std::int64_t kMaxHourlyBudgetMajorUnits = 100'000'000;
 inline constexpr std::chrono::hours kMinBidWindow{1};
 inline constexpr std::chrono::hours kMaxBidWindow{24 * 90};
 inline constexpr std::size_t kMaxInvitesPerCall = 50;

@@ -80,9 +80,9 @@ TEST_CASE("each budget rule names its field", "[listings][jobs]") {
       {"a fixed price below 1 major unit",
        [](v1::JobFields& job) { job.mutable_budget()->mutable_fixed_price()->set_minor_units(99); },
        {"job.budget.fixed_price.minor_units"}},
-      {"a fixed price above 10 million",
+      {"a fixed price above 1 billion",
        [](v1::JobFields& job) {
-         job.mutable_budget()->mutable_fixed_price()->set_minor_units(1'000'000'001);
+         job.mutable_budget()->mutable_fixed_price()->set_minor_units(100'000'000'001);
        },
        {"job.budget.fixed_price.minor_units"}},
       {"an hourly range with min above max",
@@ -109,7 +109,7 @@ TEST_CASE("each budget rule names its field", "[listings][jobs]") {
          range->mutable_min()->set_currency("JPY");
          range->mutable_min()->set_minor_units(0);
          range->mutable_max()->set_currency("JPY");
-         range->mutable_max()->set_minor_units(1'000'001);
+         range->mutable_max()->set_minor_units(100'000'001);
        },
        {"job.budget.hourly_rate.min.minor_units", "job.budget.hourly_rate.max.minor_units"}},
   };

@@ -18,7 +18,8 @@ namespace market::listings {
 inline constexpr std::size_t kMaxOfferTitleLength = 120;
 inline constexpr std::size_t kMaxOfferDescriptionLength = 5000;
 inline constexpr std::size_t kMaxOfferSkills = 15;
-inline constexpr std::int64_t kMaxOfferPriceMajorUnits = 10'000'000;
+// As a job's fixed budget (job_validation.hpp), for the same reason.
+inline constexpr std::int64_t kMaxOfferPriceMajorUnits = 1'000'000'000;
 inline constexpr int kMaxDeliveryDays = 365;
 inline constexpr int kMaxRevisions = 20;
 inline constexpr std::size_t kMaxIdempotencyKeyLength = 100;
