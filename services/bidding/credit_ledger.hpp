@@ -1,0 +1,51 @@
+// The bid-credit ledger (table credit_entries): entries only, never a stored balance, so every
+// balance is the sum of its UTC month's entries and can be explained line by line. Runs inside
+// the caller's transaction.
+//
+//   const std::int64_t balance = LockBalance(tx, freelancer_id, period, policy.monthly_allowance);
+//   if (balance < cost) return ...INSUFFICIENT_CREDITS...;
+//   RecordSpend(tx, freelancer_id, period, bid_id, job_id, cost);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "credit_policy.hpp"
+
+namespace market::bidding {
+
+struct CreditEntryRecord {
+  // "monthly_grant", "bid_spend" or "refund".
+  std::string kind;
+  std::int64_t credits = 0;
+  std::string bid_id;
+  std::string job_id;
+  std::int64_t created_at_unix_micros = 0;
+};
+
+// Grants the month's allowance if this is the freelancer's first entry of `period`, then locks
+// the grant so that concurrent spends of one freelancer queue up, and returns the balance.
+std::int64_t LockBalance(pqxx::work& tx, const std::string& freelancer_id,
+                         const CreditPeriod& period, std::int64_t monthly_allowance);
+
+// `cost` (> 0) taken for a bid.
+void RecordSpend(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
+                 const std::string& bid_id, const std::string& job_id, int cost);
+
+// Returns the credits of every bid on the job that cost any, into the month of `period`; a bid
+// is refunded at most once however often this runs. Returns how many bids were refunded.
+std::size_t RefundJob(pqxx::work& tx, const std::string& job_id, const CreditPeriod& period);
+
+// Returns one bid's credits, if it cost any and was not refunded before.
+void RefundBid(pqxx::work& tx, const std::string& bid_id, const CreditPeriod& period);
+
+// The month's entries, oldest first; the month's grant is made first if missing.
+std::vector<CreditEntryRecord> MonthEntries(pqxx::work& tx, const std::string& freelancer_id,
+                                            const CreditPeriod& period,
+                                            std::int64_t monthly_allowance);
+
+}  // namespace market::bidding
