@@ -47,18 +47,35 @@ inline constexpr std::string_view kSelectBidForUpdate =
     ", '' AS reputation_key FROM bids b WHERE b.id = $1::uuid FOR UPDATE";
 
 // ON CONFLICT on the partial unique index: a concurrent twin waits for the first insert's
-// transaction and then inserts nothing.
+// transaction and then inserts nothing. The statement's snapshot is taken after LockCredits, so
+// the balance counts every committed spend of the freelancer.
 inline constexpr std::string_view kInsertBid = R"(
-  WITH b AS (
+  WITH balance AS (
+    SELECT coalesce(sum(credits), 0)::bigint AS credits FROM credit_entries
+    WHERE freelancer_id = $2::uuid AND period = $16::date),
+  b AS (
     INSERT INTO bids (job_id, freelancer_id, freelancer_country, status, kind, currency,
                       amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
                       milestone_titles, milestone_amounts, milestone_due_days, invited,
                       credits_spent, payout_currency)
-    VALUES ($1::uuid, $2::uuid, $3, 'active', $4, $5, $6, $7, $8, $9, $10::text[], $11::bigint[],
-            $12::integer[], $13, $14, $15)
+    SELECT $1::uuid, $2::uuid, $3, 'active', $4, $5, $6, $7, $8, $9, $10::text[], $11::bigint[],
+           $12::integer[], $13, $14, $15
+    FROM balance WHERE balance.credits >= $14::integer
     ON CONFLICT (job_id, freelancer_id) WHERE status = 'active' DO NOTHING
-    RETURNING *)
-  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key FROM b)";
+    RETURNING *),
+  revision AS (
+    INSERT INTO bid_revisions (bid_id, revision, amount_minor_units, delivery_days,
+                               weekly_hour_limit, cover_letter, milestone_titles,
+                               milestone_amounts, milestone_due_days, created_at)
+    SELECT id, revision, amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+           milestone_titles, milestone_amounts, milestone_due_days, created_at
+    FROM b),
+  spend AS (
+    INSERT INTO credit_entries (freelancer_id, period, kind, credits, bid_id, job_id)
+    SELECT freelancer_id, $16::date, 'bid_spend', -credits_spent, id, job_id
+    FROM b WHERE credits_spent > 0)
+  SELECT balance.credits AS balance_before, )" MARKET_BID_COLUMNS R"(, '' AS reputation_key
+  FROM balance LEFT JOIN b ON true)";
 
 inline constexpr std::string_view kReviseBid = R"(
   WITH b AS (
@@ -300,17 +317,17 @@ std::optional<BidRecord> FindBid(pqxx::work& tx, const std::string& bid_id, RowL
   return ReadBid(result[0]);
 }
 
-std::optional<BidRecord> InsertBid(pqxx::work& tx, const NewBid& bid) {
+PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period_start) {
   const MilestoneArrays milestones = ToArrays(bid.terms);
-  const pqxx::result result = tx.exec_params(
+  const pqxx::row row = tx.exec_params1(
       std::string(kInsertBid), bid.job_id, bid.freelancer_id, bid.freelancer_country,
       bid.terms.kind, bid.terms.currency, bid.terms.amount_minor_units, bid.terms.delivery_days,
       bid.terms.weekly_hour_limit, bid.terms.cover_letter, milestones.titles, milestones.amounts,
-      milestones.due_days, bid.invited, bid.credits_spent, bid.payout_currency);
-  if (result.empty()) return std::nullopt;
-  BidRecord inserted = ReadBid(result[0]);
-  tx.exec_params(std::string(kInsertRevision), inserted.id);
-  return inserted;
+      milestones.due_days, bid.invited, bid.credits_spent, bid.payout_currency, period_start);
+  PlacedBid placed;
+  placed.balance_before = row["balance_before"].as<std::int64_t>();
+  if (!row["id"].is_null()) placed.bid = ReadBid(row);
+  return placed;
 }
 
 BidRecord ReviseBidTerms(pqxx::work& tx, const std::string& bid_id, const Terms& terms) {

@@ -62,9 +62,18 @@ struct NewBid {
   int credits_spent = 0;
   std::string payout_currency;
 };
-// The new active bid with its first revision; nullopt when the freelancer already has an active
-// bid on the job (the unique index decides, so concurrent twins cannot both succeed).
-std::optional<BidRecord> InsertBid(pqxx::work& tx, const NewBid& bid);
+struct PlacedBid {
+  // Empty when the balance was short or the freelancer already has an active bid on the job
+  // (the unique index decides, so concurrent twins cannot both succeed).
+  std::optional<BidRecord> bid;
+  // The freelancer's balance for the month before this bid.
+  std::int64_t balance_before = 0;
+};
+
+// In one statement: the month's balance of the freelancer (read under LockCredits), and when it
+// covers bid.credits_spent, the new active bid, its first revision and the spend entry of month
+// `period_start` ("2026-12-01").
+PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period_start);
 
 // Replaces the terms, adds the revision, returns the bid.
 BidRecord ReviseBidTerms(pqxx::work& tx, const std::string& bid_id, const Terms& terms);

@@ -88,31 +88,33 @@ Status BiddingService::PlaceBid(const connect::CallContext& ctx, const v1::Place
             MARKET_RETURN_IF_ERROR(CheckTermsFitJob(terms, *job));
             const bool invited = job->Invited(caller.subject);
             const int cost = invited ? 0 : policy_.BidCost(job->expected_duration);
-            balance = LockBalance(tx, caller.subject, period, policy_.monthly_allowance);
-            if (balance < cost) {
+            LockCredits(tx, caller.subject, period, policy_.monthly_allowance);
+            const PlacedBid placed =
+                InsertBid(tx,
+                          NewBid{.job_id = job->id,
+                                 .freelancer_id = caller.subject,
+                                 .freelancer_country = caller.country,
+                                 .terms = terms,
+                                 .invited = invited,
+                                 .credits_spent = cost,
+                                 .payout_currency = request.payout_currency().empty()
+                                                        ? job->currency
+                                                        : request.payout_currency()},
+                          period.StartDate());
+            balance = placed.balance_before;
+            if (!placed.bid && balance < cost) {
               return RuleError(StatusCode::kFailedPrecondition, kInsufficientCredits,
                                "job_id: a bid on this job costs " + std::to_string(cost) +
                                    " credits and you have " + std::to_string(balance) +
                                    " left this month");
             }
-            std::optional<BidRecord> placed =
-                InsertBid(tx, NewBid{.job_id = job->id,
-                                     .freelancer_id = caller.subject,
-                                     .freelancer_country = caller.country,
-                                     .terms = terms,
-                                     .invited = invited,
-                                     .credits_spent = cost,
-                                     .payout_currency = request.payout_currency().empty()
-                                                            ? job->currency
-                                                            : request.payout_currency()});
-            if (!placed) {
+            if (!placed.bid) {
               return RuleError(StatusCode::kAlreadyExists, kActiveBidExists,
                                "job_id: you already have an active bid on this job; revise it");
             }
-            if (cost > 0) RecordSpend(tx, caller.subject, period, placed->id, job->id, cost);
             balance -= cost;
-            MARKET_RETURN_IF_ERROR(EnqueueBidEvent<v1::BidPlaced>(tx, *placed));
-            return std::move(*placed);
+            MARKET_RETURN_IF_ERROR(EnqueueBidEvent<v1::BidPlaced>(tx, *placed.bid));
+            return std::move(*placed.bid);
           }));
   log::Info("bid placed", {{"bid_id", bid.id}, {"job_id", bid.job_id}});
   ToProto(bid, *response.mutable_bid());

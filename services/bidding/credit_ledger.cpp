@@ -5,23 +5,16 @@
 namespace market::bidding {
 namespace {
 
-inline constexpr std::string_view kGrant = R"(
+// The lock is a transaction-level advisory lock in the two-key space (the outbox relay uses the
+// one-key space), keyed by schema, freelancer and month; a hash collision only makes two
+// freelancers wait for each other. Taken in the FROM clause, so before the insert runs; the
+// grant row's unique index settles concurrent first uses.
+inline constexpr std::string_view kLockAndGrant = R"(
   INSERT INTO credit_entries (freelancer_id, period, kind, credits)
-  SELECT $1::uuid, $2::date, 'monthly_grant', $3::bigint WHERE $3::bigint > 0
+  SELECT $1::uuid, $2::date, 'monthly_grant', $3::bigint
+  FROM (SELECT pg_advisory_xact_lock(1651074404,
+                                     hashtext(current_schema() || '/' || $1 || '/' || $2))) AS locked
   ON CONFLICT (freelancer_id, period) WHERE kind = 'monthly_grant' DO NOTHING)";
-
-inline constexpr std::string_view kLockGrant = R"(
-  SELECT id FROM credit_entries
-  WHERE freelancer_id = $1::uuid AND period = $2::date AND kind = 'monthly_grant'
-  FOR UPDATE)";
-
-inline constexpr std::string_view kBalance = R"(
-  SELECT coalesce(sum(credits), 0)::bigint AS balance FROM credit_entries
-  WHERE freelancer_id = $1::uuid AND period = $2::date)";
-
-inline constexpr std::string_view kSpend = R"(
-  INSERT INTO credit_entries (freelancer_id, period, kind, credits, bid_id, job_id)
-  VALUES ($1::uuid, $2::date, 'bid_spend', -$3::bigint, $4::uuid, $5::uuid))";
 
 inline constexpr std::string_view kRefundJob = R"(
   INSERT INTO credit_entries (freelancer_id, period, kind, credits, bid_id, job_id)
@@ -42,24 +35,11 @@ inline constexpr std::string_view kMonthEntries = R"(
   WHERE freelancer_id = $1::uuid AND period = $2::date
   ORDER BY id)";
 
-void Grant(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
-           std::int64_t monthly_allowance) {
-  tx.exec_params(std::string(kGrant), freelancer_id, period.StartDate(), monthly_allowance);
-}
-
 }  // namespace
 
-std::int64_t LockBalance(pqxx::work& tx, const std::string& freelancer_id,
-                         const CreditPeriod& period, std::int64_t monthly_allowance) {
-  Grant(tx, freelancer_id, period, monthly_allowance);
-  tx.exec_params(std::string(kLockGrant), freelancer_id, period.StartDate());
-  return tx.exec_params1(std::string(kBalance), freelancer_id, period.StartDate())["balance"]
-      .as<std::int64_t>();
-}
-
-void RecordSpend(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
-                 const std::string& bid_id, const std::string& job_id, int cost) {
-  tx.exec_params(std::string(kSpend), freelancer_id, period.StartDate(), cost, bid_id, job_id);
+void LockCredits(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
+                 std::int64_t monthly_allowance) {
+  tx.exec_params(std::string(kLockAndGrant), freelancer_id, period.StartDate(), monthly_allowance);
 }
 
 std::size_t RefundJob(pqxx::work& tx, const std::string& job_id, const CreditPeriod& period) {
@@ -73,7 +53,7 @@ void RefundBid(pqxx::work& tx, const std::string& bid_id, const CreditPeriod& pe
 std::vector<CreditEntryRecord> MonthEntries(pqxx::work& tx, const std::string& freelancer_id,
                                             const CreditPeriod& period,
                                             std::int64_t monthly_allowance) {
-  Grant(tx, freelancer_id, period, monthly_allowance);
+  LockCredits(tx, freelancer_id, period, monthly_allowance);
   std::vector<CreditEntryRecord> entries;
   for (const pqxx::row& row :
        tx.exec_params(std::string(kMonthEntries), freelancer_id, period.StartDate())) {

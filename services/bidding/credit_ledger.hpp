@@ -2,9 +2,8 @@
 // balance is the sum of its UTC month's entries and can be explained line by line. Runs inside
 // the caller's transaction.
 //
-//   const std::int64_t balance = LockBalance(tx, freelancer_id, period, policy.monthly_allowance);
-//   if (balance < cost) return ...INSUFFICIENT_CREDITS...;
-//   RecordSpend(tx, freelancer_id, period, bid_id, job_id, cost);
+//   LockCredits(tx, freelancer_id, period, policy.monthly_allowance);
+//   ... InsertBid(tx, bid, period, cost) spends under that lock (bid_repository.hpp) ...
 #pragma once
 
 #include <cstdint>
@@ -27,14 +26,11 @@ struct CreditEntryRecord {
   std::int64_t created_at_unix_micros = 0;
 };
 
-// Grants the month's allowance if this is the freelancer's first entry of `period`, then locks
-// the grant so that concurrent spends of one freelancer queue up, and returns the balance.
-std::int64_t LockBalance(pqxx::work& tx, const std::string& freelancer_id,
-                         const CreditPeriod& period, std::int64_t monthly_allowance);
-
-// `cost` (> 0) taken for a bid.
-void RecordSpend(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
-                 const std::string& bid_id, const std::string& job_id, int cost);
+// Takes the freelancer's credit lock for the month until the transaction ends, so that
+// concurrent spends of one freelancer queue up and each sees the others' entries, and grants the
+// month's allowance if this is the freelancer's first entry of `period`. One round trip.
+void LockCredits(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
+                 std::int64_t monthly_allowance);
 
 // Returns the credits of every bid on the job that cost any, into the month of `period`; a bid
 // is refunded at most once however often this runs. Returns how many bids were refunded.

@@ -96,10 +96,9 @@ CREATE TABLE credit_entries (
   job_id UUID,
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   CHECK ((kind = 'monthly_grant') = (bid_id IS NULL)),
-  -- Spends take credits away, grants and refunds give them; an invited bid costs nothing and
-  -- writes no entry.
-  CHECK ((kind = 'bid_spend') = (credits < 0)),
-  CHECK (credits <> 0)
+  -- Spends take credits away, grants and refunds give them (a grant of 0 records an allowance
+  -- of 0); an invited bid costs nothing and writes no entry.
+  CHECK ((kind = 'bid_spend') = (credits < 0))
 );
 CREATE INDEX credit_entries_by_month ON credit_entries (freelancer_id, period, id);
 -- One grant per freelancer and month, one refund per bid, whoever races.
