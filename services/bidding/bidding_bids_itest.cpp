@@ -374,3 +374,45 @@ TEST_CASE("job events expire bids that no longer fit, and a filled job's bids ar
 }
 
 }  // namespace market::bidding::itest
+
+namespace market::bidding::itest {
+
+TEST_CASE("bids racing a job's cancellation: none stays active, every one is refunded",
+          "[bidding][integration][race]") {
+  Bidding bidding({{"MARKET_WORKER_THREADS", "16"}, {"MARKET_PG_POOL_SIZE", "16"}});
+  constexpr int kRounds = 5;
+  constexpr int kBidders = 12;
+  for (int round = 0; round < kRounds; ++round) {
+    INFO("round " << round);
+    const lv1::Job job = bidding.PostJob(OpenJob(Client()));
+    std::atomic<bool> go{false};
+    std::atomic<int> placed{0};
+    std::vector<std::thread> bidders;
+    for (int i = 0; i < kBidders; ++i) {
+      bidders.emplace_back([&] {
+        const Account freelancer = Freelancer();
+        while (!go) std::this_thread::yield();
+        auto bid = bidding.Place(freelancer, job.id(), FixedTerms(100000));
+        if (bid.ok()) {
+          ++placed;
+        } else {
+          CHECK(ReasonOf(bid.status()) == "JOB_NOT_OPEN");
+        }
+      });
+    }
+    lv1::JobCancelled cancelled;
+    *cancelled.mutable_job() = job;
+    cancelled.mutable_job()->set_status(lv1::JOB_STATUS_CANCELLED);
+    cancelled.mutable_job()->set_version(2);
+    go = true;
+    bidding.PublishJob(cancelled);
+    for (auto& bidder : bidders) bidder.join();
+    const std::string on_job = "job_id = '" + job.id() + "'";
+    CHECK(bidding.Scalar("SELECT count(*) FROM bids WHERE " + on_job) == placed.load());
+    CHECK(bidding.Scalar("SELECT count(*) FROM bids WHERE status = 'active' AND " + on_job) == 0);
+    CHECK(bidding.Scalar("SELECT count(*) FROM credit_entries WHERE kind = 'refund' AND " +
+                         on_job) == placed.load());
+  }
+}
+
+}  // namespace market::bidding::itest
