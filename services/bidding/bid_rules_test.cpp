@@ -117,6 +117,11 @@ TEST_CASE("bid terms name every bad field at once", "[bidding]") {
   const auto fields = FieldsOf(ValidateTerms(terms).status());
   CHECK(fields == std::vector<std::string>{"terms.hourly_rate.currency", "terms.delivery_days",
                                            "terms.weekly_hour_limit", "terms.cover_letter"});
+  // A bad price is reported once, not again under every milestone.
+  v1::BidTerms unknown_currency = FixedTerms(100000, {100000});
+  unknown_currency.mutable_fixed_price()->set_currency("XYZ");
+  CHECK(FieldsOf(ValidateTerms(unknown_currency).status()) ==
+        std::vector<std::string>{"terms.fixed_price.currency"});
   v1::BidTerms none;
   CHECK(FieldsOf(ValidateTerms(none).status()).front() == "terms.price");
 }

@@ -77,7 +77,10 @@ void CheckMilestones(const v1::BidTerms& request, Terms& terms,
     MilestoneTerms milestone;
     milestone.title = CheckText(proposed.title(), field + ".title", kMaxMilestoneTitleLength,
                                 /*required=*/true, /*multi_line=*/false, violations);
-    if (proposed.amount().currency() != terms.currency) {
+    if (terms.currency.empty()) {
+      // The price itself was bad (already reported): the sum cannot be checked.
+      summable = false;
+    } else if (proposed.amount().currency() != terms.currency) {
       violations.Add(field + ".amount.currency", "must be the bid's currency");
       summable = false;
     } else if (proposed.amount().minor_units() <= 0) {
