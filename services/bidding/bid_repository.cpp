@@ -1,0 +1,419 @@
+#include "bid_repository.hpp"
+
+#include <string_view>
+
+#include "market/pg/arrays.hpp"
+
+namespace market::bidding {
+namespace {
+
+#define MARKET_JOB_COLUMNS                                                                     \
+  "j.id::text AS id, j.client_id::text AS client_id, j.client_country, j.title, j.status, "    \
+  "j.budget_kind, j.currency, j.expected_duration, j.allowed_countries, j.allowed_languages, " \
+  "j.invite_only, j.invited_freelancer_ids, "                                                  \
+  "(extract(epoch FROM j.bid_deadline) * 1000000)::bigint AS bid_deadline_micros, j.version "
+
+#define MARKET_BID_COLUMNS                                                                      \
+  "b.id::text AS id, b.seq, b.job_id::text AS job_id, b.freelancer_id::text AS freelancer_id, " \
+  "b.freelancer_country, b.status, b.kind, b.currency, b.amount_minor_units, b.delivery_days, " \
+  "b.weekly_hour_limit, b.cover_letter, b.milestone_titles, b.milestone_amounts, "              \
+  "b.milestone_due_days, b.revision, b.shortlisted, b.rejection_reason, b.invited, "            \
+  "b.credits_spent, b.payout_currency, "                                                        \
+  "(extract(epoch FROM b.created_at) * 1000000)::bigint AS created_at_micros, "                 \
+  "(extract(epoch FROM b.updated_at) * 1000000)::bigint AS updated_at_micros "
+
+// The reputation sort key: the score, or -1 for unrated freelancers so that they come last.
+#define MARKET_REPUTATION_KEY                              \
+  "coalesce((SELECT r.score FROM freelancer_reputation r " \
+  "          WHERE r.freelancer_id = b.freelancer_id), -1)"
+
+inline constexpr std::string_view kSelectJob =
+    "SELECT " MARKET_JOB_COLUMNS "FROM jobs j WHERE j.id = $1::uuid";
+inline constexpr std::string_view kSelectJobForShare =
+    "SELECT " MARKET_JOB_COLUMNS "FROM jobs j WHERE j.id = $1::uuid FOR SHARE";
+inline constexpr std::string_view kSelectJobForUpdate =
+    "SELECT " MARKET_JOB_COLUMNS "FROM jobs j WHERE j.id = $1::uuid FOR UPDATE";
+
+inline constexpr std::string_view kSetJobStatus =
+    "UPDATE jobs SET status = $2, updated_at = now() WHERE id = $1::uuid";
+
+inline constexpr std::string_view kSelectBid =
+    "SELECT " MARKET_BID_COLUMNS ", '' AS reputation_key FROM bids b WHERE b.id = $1::uuid";
+inline constexpr std::string_view kSelectBidForShare =
+    "SELECT " MARKET_BID_COLUMNS
+    ", '' AS reputation_key FROM bids b WHERE b.id = $1::uuid FOR SHARE";
+inline constexpr std::string_view kSelectBidForUpdate =
+    "SELECT " MARKET_BID_COLUMNS
+    ", '' AS reputation_key FROM bids b WHERE b.id = $1::uuid FOR UPDATE";
+
+// ON CONFLICT on the partial unique index: a concurrent twin waits for the first insert's
+// transaction and then inserts nothing. The statement's snapshot is taken after LockCredits, so
+// the balance counts every committed spend of the freelancer.
+inline constexpr std::string_view kInsertBid = R"(
+  WITH balance AS (
+    SELECT coalesce(sum(credits), 0)::bigint AS credits FROM credit_entries
+    WHERE freelancer_id = $2::uuid AND period = $16::date),
+  b AS (
+    INSERT INTO bids (job_id, freelancer_id, freelancer_country, status, kind, currency,
+                      amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+                      milestone_titles, milestone_amounts, milestone_due_days, invited,
+                      credits_spent, payout_currency)
+    SELECT $1::uuid, $2::uuid, $3, 'active', $4, $5, $6, $7, $8, $9, $10::text[], $11::bigint[],
+           $12::integer[], $13, $14, $15
+    FROM balance WHERE balance.credits >= $14::integer
+    ON CONFLICT (job_id, freelancer_id) WHERE status = 'active' DO NOTHING
+    RETURNING *),
+  revision AS (
+    INSERT INTO bid_revisions (bid_id, revision, amount_minor_units, delivery_days,
+                               weekly_hour_limit, cover_letter, milestone_titles,
+                               milestone_amounts, milestone_due_days, created_at)
+    SELECT id, revision, amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+           milestone_titles, milestone_amounts, milestone_due_days, created_at
+    FROM b),
+  spend AS (
+    INSERT INTO credit_entries (freelancer_id, period, kind, credits, bid_id, job_id)
+    SELECT freelancer_id, $16::date, 'bid_spend', -credits_spent, id, job_id
+    FROM b WHERE credits_spent > 0)
+  SELECT balance.credits AS balance_before, )" MARKET_BID_COLUMNS R"(, '' AS reputation_key
+  FROM balance LEFT JOIN b ON true)";
+
+inline constexpr std::string_view kReviseBid = R"(
+  WITH b AS (
+    UPDATE bids SET amount_minor_units = $2, delivery_days = $3, weekly_hour_limit = $4,
+                    cover_letter = $5, milestone_titles = $6::text[],
+                    milestone_amounts = $7::bigint[], milestone_due_days = $8::integer[],
+                    revision = revision + 1, updated_at = now()
+    WHERE id = $1::uuid
+    RETURNING *)
+  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key FROM b)";
+
+// The current terms of the bid become its newest revision.
+inline constexpr std::string_view kInsertRevision = R"(
+  INSERT INTO bid_revisions (bid_id, revision, amount_minor_units, delivery_days,
+                             weekly_hour_limit, cover_letter, milestone_titles, milestone_amounts,
+                             milestone_due_days, created_at)
+  SELECT id, revision, amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+         milestone_titles, milestone_amounts, milestone_due_days, updated_at
+  FROM bids WHERE id = $1::uuid)";
+
+inline constexpr std::string_view kSelectRevisions = R"(
+  SELECT revision, amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+         milestone_titles, milestone_amounts, milestone_due_days,
+         (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
+  FROM bid_revisions WHERE bid_id = $1::uuid ORDER BY revision)";
+
+inline constexpr std::string_view kSetBidStatus = R"(
+  WITH b AS (
+    UPDATE bids SET status = $2, rejection_reason = $3, shortlisted = shortlisted AND $2 = 'active',
+                    updated_at = now()
+    WHERE id = $1::uuid
+    RETURNING *)
+  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key FROM b)";
+
+inline constexpr std::string_view kSetShortlisted = R"(
+  WITH b AS (
+    UPDATE bids SET shortlisted = $2, updated_at = now() WHERE id = $1::uuid RETURNING *)
+  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key FROM b)";
+
+inline constexpr std::string_view kSetActiveBidsStatus = R"(
+  WITH b AS (
+    UPDATE bids SET status = $2, shortlisted = false, updated_at = now()
+    WHERE job_id = $1::uuid AND status = 'active'
+    RETURNING *)
+  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key FROM b)";
+
+inline constexpr std::string_view kExpireMismatchedBids = R"(
+  WITH b AS (
+    UPDATE bids SET status = 'expired', shortlisted = false, updated_at = now()
+    WHERE job_id = $1::uuid AND status = 'active' AND (kind <> $2 OR currency <> $3)
+    RETURNING *)
+  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key FROM b)";
+
+inline constexpr std::string_view kSelectAcceptRequest = R"(
+  SELECT bid_id::text AS bid_id FROM accept_requests
+  WHERE client_id = $1::uuid AND idempotency_key = $2)";
+
+inline constexpr std::string_view kInsertAcceptRequest = R"(
+  INSERT INTO accept_requests (client_id, idempotency_key, bid_id)
+  VALUES ($1::uuid, $2, $3::uuid)
+  ON CONFLICT (client_id, idempotency_key) DO NOTHING)";
+
+inline constexpr std::string_view kListFreelancerBids = R"(
+  SELECT )" MARKET_BID_COLUMNS R"(, '' AS reputation_key
+  FROM bids b
+  WHERE b.freelancer_id = $1::uuid AND ($2::bigint = 0 OR b.seq < $2)
+    AND (cardinality($3::text[]) = 0 OR b.status = ANY ($3::text[]))
+  ORDER BY b.seq DESC
+  LIMIT $4)";
+
+// The three orders of a job's bids, each a keyset on (key, seq) with seq descending on ties.
+#define MARKET_JOB_BIDS_FILTER                                             \
+  "FROM bids b WHERE b.job_id = $1::uuid AND b.status = ANY ($2::text[]) " \
+  "AND (NOT $3::boolean OR b.shortlisted) "
+
+inline constexpr std::string_view kListJobBidsNewest =
+    "SELECT " MARKET_BID_COLUMNS ", '' AS reputation_key " MARKET_JOB_BIDS_FILTER
+    "AND $4::text IS NOT NULL AND ($5::bigint = 0 OR b.seq < $5) ORDER BY b.seq DESC LIMIT $6";
+
+inline constexpr std::string_view kListJobBidsByAmount =
+    "SELECT " MARKET_BID_COLUMNS ", '' AS reputation_key " MARKET_JOB_BIDS_FILTER
+    "AND ($5::bigint = 0 OR b.amount_minor_units > $4::bigint "
+    "     OR (b.amount_minor_units = $4::bigint AND b.seq < $5)) "
+    "ORDER BY b.amount_minor_units, b.seq DESC LIMIT $6";
+
+inline constexpr std::string_view kListJobBidsByReputation =
+    "SELECT * FROM (SELECT " MARKET_BID_COLUMNS ", " MARKET_REPUTATION_KEY
+    "::text AS reputation_key, " MARKET_REPUTATION_KEY " AS reputation " MARKET_JOB_BIDS_FILTER
+    ") AS ranked "
+    "WHERE ($5::bigint = 0 OR reputation < $4::numeric "
+    "       OR (reputation = $4::numeric AND seq < $5)) "
+    "ORDER BY reputation DESC, seq DESC LIMIT $6";
+
+// percentile_disc(0.5) is the lower middle amount of an even count: an amount someone bid.
+inline constexpr std::string_view kStatsOfOthers = R"(
+  SELECT count(*) AS count, coalesce(min(amount_minor_units), 0) AS min,
+         coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY amount_minor_units), 0) AS median,
+         coalesce(max(amount_minor_units), 0) AS max
+  FROM bids
+  WHERE job_id = $1::uuid AND status = 'active' AND freelancer_id <> $2::uuid)";
+
+inline constexpr std::string_view kHasBidOn = R"(
+  SELECT EXISTS (SELECT 1 FROM bids WHERE job_id = $1::uuid AND freelancer_id = $2::uuid)
+    AS has_bid)";
+
+#undef MARKET_JOB_BIDS_FILTER
+#undef MARKET_REPUTATION_KEY
+#undef MARKET_BID_COLUMNS
+#undef MARKET_JOB_COLUMNS
+
+std::vector<std::int64_t> ReadIntArray(const pqxx::field& field) {
+  std::vector<std::int64_t> values;
+  for (const std::string& text : pg::ReadTextArray(field)) values.push_back(std::stoll(text));
+  return values;
+}
+
+std::string IntArrayLiteral(const std::vector<std::int64_t>& values) {
+  std::vector<std::string> texts;
+  texts.reserve(values.size());
+  for (const std::int64_t value : values) texts.push_back(std::to_string(value));
+  return pg::ToArrayLiteral(texts);
+}
+
+// The terms columns shared by bids and bid_revisions; kind and currency are the bid's.
+Terms ReadTerms(const pqxx::row& row, const std::string& kind, const std::string& currency) {
+  Terms terms;
+  terms.kind = kind;
+  terms.currency = currency;
+  terms.amount_minor_units = row["amount_minor_units"].as<std::int64_t>();
+  terms.delivery_days = row["delivery_days"].as<int>();
+  terms.weekly_hour_limit = row["weekly_hour_limit"].as<int>();
+  terms.cover_letter = row["cover_letter"].as<std::string>();
+  const std::vector<std::string> titles = pg::ReadTextArray(row["milestone_titles"]);
+  const std::vector<std::int64_t> amounts = ReadIntArray(row["milestone_amounts"]);
+  const std::vector<std::int64_t> due_days = ReadIntArray(row["milestone_due_days"]);
+  for (std::size_t i = 0; i < titles.size() && i < amounts.size() && i < due_days.size(); ++i) {
+    terms.milestones.push_back({.title = titles[i],
+                                .amount_minor_units = amounts[i],
+                                .due_in_days = static_cast<int>(due_days[i])});
+  }
+  return terms;
+}
+
+struct MilestoneArrays {
+  std::string titles;
+  std::string amounts;
+  std::string due_days;
+};
+
+MilestoneArrays ToArrays(const Terms& terms) {
+  std::vector<std::string> titles;
+  std::vector<std::int64_t> amounts;
+  std::vector<std::int64_t> due_days;
+  for (const MilestoneTerms& milestone : terms.milestones) {
+    titles.push_back(milestone.title);
+    amounts.push_back(milestone.amount_minor_units);
+    due_days.push_back(milestone.due_in_days);
+  }
+  return {pg::ToArrayLiteral(titles), IntArrayLiteral(amounts), IntArrayLiteral(due_days)};
+}
+
+JobCopy ReadJob(const pqxx::row& row) {
+  JobCopy job;
+  job.id = row["id"].as<std::string>();
+  job.client_id = row["client_id"].as<std::string>();
+  job.client_country = row["client_country"].as<std::string>();
+  job.title = row["title"].as<std::string>();
+  job.status = row["status"].as<std::string>();
+  job.budget_kind = row["budget_kind"].as<std::string>();
+  job.currency = row["currency"].as<std::string>();
+  job.expected_duration = row["expected_duration"].as<int>();
+  job.allowed_countries = pg::ReadTextArray(row["allowed_countries"]);
+  job.allowed_languages = pg::ReadTextArray(row["allowed_languages"]);
+  job.invite_only = row["invite_only"].as<bool>();
+  job.invited_freelancer_ids = pg::ReadTextArray(row["invited_freelancer_ids"]);
+  job.bid_deadline_unix_micros = row["bid_deadline_micros"].as<std::int64_t>();
+  job.version = row["version"].as<std::int64_t>();
+  return job;
+}
+
+BidRecord ReadBid(const pqxx::row& row) {
+  BidRecord bid;
+  bid.id = row["id"].as<std::string>();
+  bid.seq = row["seq"].as<std::int64_t>();
+  bid.job_id = row["job_id"].as<std::string>();
+  bid.freelancer_id = row["freelancer_id"].as<std::string>();
+  bid.freelancer_country = row["freelancer_country"].as<std::string>();
+  bid.status = row["status"].as<std::string>();
+  bid.terms = ReadTerms(row, row["kind"].as<std::string>(), row["currency"].as<std::string>());
+  bid.revision = row["revision"].as<int>();
+  bid.shortlisted = row["shortlisted"].as<bool>();
+  bid.rejection_reason = row["rejection_reason"].as<std::string>();
+  bid.invited = row["invited"].as<bool>();
+  bid.credits_spent = row["credits_spent"].as<int>();
+  bid.payout_currency = row["payout_currency"].as<std::string>();
+  bid.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
+  bid.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
+  bid.reputation_key = row["reputation_key"].as<std::string>();
+  return bid;
+}
+
+std::vector<BidRecord> ReadBids(const pqxx::result& result) {
+  std::vector<BidRecord> bids;
+  bids.reserve(result.size());
+  for (const pqxx::row& row : result) bids.push_back(ReadBid(row));
+  return bids;
+}
+
+std::string_view LockedSelect(RowLock lock, std::string_view none, std::string_view share,
+                              std::string_view update) {
+  switch (lock) {
+    case RowLock::kShare:
+      return share;
+    case RowLock::kUpdate:
+      return update;
+    case RowLock::kNone:
+      break;
+  }
+  return none;
+}
+
+}  // namespace
+
+std::optional<JobCopy> FindJob(pqxx::work& tx, const std::string& job_id, RowLock lock) {
+  const pqxx::result result = tx.exec_params(
+      std::string(LockedSelect(lock, kSelectJob, kSelectJobForShare, kSelectJobForUpdate)), job_id);
+  if (result.empty()) return std::nullopt;
+  return ReadJob(result[0]);
+}
+
+void SetJobStatus(pqxx::work& tx, const std::string& job_id, const std::string& status) {
+  tx.exec_params(std::string(kSetJobStatus), job_id, status);
+}
+
+std::optional<BidRecord> FindBid(pqxx::work& tx, const std::string& bid_id, RowLock lock) {
+  const pqxx::result result = tx.exec_params(
+      std::string(LockedSelect(lock, kSelectBid, kSelectBidForShare, kSelectBidForUpdate)), bid_id);
+  if (result.empty()) return std::nullopt;
+  return ReadBid(result[0]);
+}
+
+PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period_start) {
+  const MilestoneArrays milestones = ToArrays(bid.terms);
+  const pqxx::row row = tx.exec_params1(
+      std::string(kInsertBid), bid.job_id, bid.freelancer_id, bid.freelancer_country,
+      bid.terms.kind, bid.terms.currency, bid.terms.amount_minor_units, bid.terms.delivery_days,
+      bid.terms.weekly_hour_limit, bid.terms.cover_letter, milestones.titles, milestones.amounts,
+      milestones.due_days, bid.invited, bid.credits_spent, bid.payout_currency, period_start);
+  PlacedBid placed;
+  placed.balance_before = row["balance_before"].as<std::int64_t>();
+  if (!row["id"].is_null()) placed.bid = ReadBid(row);
+  return placed;
+}
+
+BidRecord ReviseBidTerms(pqxx::work& tx, const std::string& bid_id, const Terms& terms) {
+  const MilestoneArrays milestones = ToArrays(terms);
+  BidRecord revised =
+      ReadBid(tx.exec_params1(std::string(kReviseBid), bid_id, terms.amount_minor_units,
+                              terms.delivery_days, terms.weekly_hour_limit, terms.cover_letter,
+                              milestones.titles, milestones.amounts, milestones.due_days));
+  tx.exec_params(std::string(kInsertRevision), bid_id);
+  return revised;
+}
+
+std::vector<RevisionRecord> ListRevisions(pqxx::work& tx, const BidRecord& bid) {
+  std::vector<RevisionRecord> revisions;
+  for (const pqxx::row& row : tx.exec_params(std::string(kSelectRevisions), bid.id)) {
+    revisions.push_back({.revision = row["revision"].as<int>(),
+                         .terms = ReadTerms(row, bid.terms.kind, bid.terms.currency),
+                         .created_at_unix_micros = row["created_at_micros"].as<std::int64_t>()});
+  }
+  return revisions;
+}
+
+BidRecord SetBidStatus(pqxx::work& tx, const std::string& bid_id, const std::string& status,
+                       const std::string& rejection_reason) {
+  return ReadBid(tx.exec_params1(std::string(kSetBidStatus), bid_id, status, rejection_reason));
+}
+
+BidRecord SetShortlisted(pqxx::work& tx, const std::string& bid_id, bool shortlisted) {
+  return ReadBid(tx.exec_params1(std::string(kSetShortlisted), bid_id, shortlisted));
+}
+
+std::vector<BidRecord> SetActiveBidsStatus(pqxx::work& tx, const std::string& job_id,
+                                           const std::string& status) {
+  return ReadBids(tx.exec_params(std::string(kSetActiveBidsStatus), job_id, status));
+}
+
+std::vector<BidRecord> ExpireMismatchedBids(pqxx::work& tx, const JobCopy& job) {
+  return ReadBids(
+      tx.exec_params(std::string(kExpireMismatchedBids), job.id, job.budget_kind, job.currency));
+}
+
+std::optional<std::string> FindAcceptRequest(pqxx::work& tx, const std::string& client_id,
+                                             const std::string& idempotency_key) {
+  const pqxx::result result =
+      tx.exec_params(std::string(kSelectAcceptRequest), client_id, idempotency_key);
+  if (result.empty()) return std::nullopt;
+  return result[0]["bid_id"].as<std::string>();
+}
+
+bool InsertAcceptRequest(pqxx::work& tx, const std::string& client_id,
+                         const std::string& idempotency_key, const std::string& bid_id) {
+  return tx.exec_params(std::string(kInsertAcceptRequest), client_id, idempotency_key, bid_id)
+             .affected_rows() == 1;
+}
+
+std::vector<BidRecord> ListFreelancerBids(pqxx::work& tx, const std::string& freelancer_id,
+                                          const std::vector<std::string>& statuses,
+                                          std::int64_t before_seq, int limit) {
+  return ReadBids(tx.exec_params(std::string(kListFreelancerBids), freelancer_id, before_seq,
+                                 pg::ToArrayLiteral(statuses), limit));
+}
+
+std::vector<BidRecord> ListBidsOnJob(pqxx::work& tx, const std::string& job_id,
+                                     const std::vector<std::string>& statuses,
+                                     bool shortlisted_only, JobBidOrder order,
+                                     const JobBidCursor& after, int limit) {
+  std::string_view sql = kListJobBidsNewest;
+  std::string key = after.key.empty() ? "0" : after.key;
+  if (order == JobBidOrder::kAmountLowFirst) sql = kListJobBidsByAmount;
+  if (order == JobBidOrder::kReputation) sql = kListJobBidsByReputation;
+  return ReadBids(tx.exec_params(std::string(sql), job_id, pg::ToArrayLiteral(statuses),
+                                 shortlisted_only, key, after.seq, limit));
+}
+
+BidStats StatsOfOthers(pqxx::work& tx, const std::string& job_id,
+                       const std::string& excluded_freelancer_id) {
+  const pqxx::row row =
+      tx.exec_params1(std::string(kStatsOfOthers), job_id, excluded_freelancer_id);
+  return {.count = row["count"].as<int>(),
+          .min = row["min"].as<std::int64_t>(),
+          .median = row["median"].as<std::int64_t>(),
+          .max = row["max"].as<std::int64_t>()};
+}
+
+bool HasBidOn(pqxx::work& tx, const std::string& job_id, const std::string& freelancer_id) {
+  return tx.exec_params1(std::string(kHasBidOn), job_id, freelancer_id)["has_bid"].as<bool>();
+}
+
+}  // namespace market::bidding

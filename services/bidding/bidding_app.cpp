@@ -1,0 +1,30 @@
+#include "bidding_app.hpp"
+
+#include <utility>
+
+#include "bidding_identity.hpp"
+#include "job_events.hpp"
+#include "market/events/outbox.hpp"
+
+namespace market::bidding {
+
+BiddingApp::BiddingApp(BiddingService::Clock clock) : clock_(std::move(clock)) {}
+
+Status BiddingApp::Configure(config::Env& env) {
+  listings_stream_ = env.String("MARKET_BIDDING_LISTINGS_STREAM", events::StreamName("listings"));
+  policy_ = CreditPolicy::FromEnv(env);
+  return OkStatus();
+}
+
+Status BiddingApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
+  service_ = std::make_unique<BiddingService>(parts.pg, policy_, clock_);
+  v1::Register(router, *service_);
+  parts.background.AddConsumer(
+      {.stream = listings_stream_, .group = std::string(kIdentity.name), .consumer_name = {}},
+      [clock = clock_](pqxx::work& tx, const events::v1::EventEnvelope& event) -> Status {
+        return ApplyJobEvent(tx, event, clock);
+      });
+  return OkStatus();
+}
+
+}  // namespace market::bidding

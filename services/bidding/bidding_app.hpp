@@ -1,0 +1,34 @@
+// BiddingApp: the bidding service as its host runs it (market/runtime/service.hpp): the
+// BiddingService methods, and the consumer of listings' job events, which keeps bidding's copy
+// of the jobs and expires bids and returns credits when a job is cancelled, filled or changed
+// (job_events.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bidding_service.hpp"
+#include "credit_policy.hpp"
+#include "market/runtime/service.hpp"
+
+namespace market::bidding {
+
+class BiddingApp final : public runtime::Service {
+ public:
+  // `clock` tells the time for bid deadlines and credit months; tests pass their own.
+  explicit BiddingApp(BiddingService::Clock clock = std::chrono::system_clock::now);
+
+  // MARKET_BIDDING_LISTINGS_STREAM names the stream of listings' job events (default
+  // events::StreamName("listings")), so that test runs and staging stacks sharing one Redis can
+  // keep apart; the credit settings are CreditPolicy's.
+  Status Configure(config::Env& env) override;
+  Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
+
+ private:
+  BiddingService::Clock clock_;
+  std::string listings_stream_;
+  CreditPolicy policy_;
+  std::unique_ptr<BiddingService> service_;
+};
+
+}  // namespace market::bidding
