@@ -79,14 +79,26 @@ inline market::common::v1::Money Usd(std::int64_t cents, const std::string& curr
 class Reputation {
  public:
   Reputation()
-      : started_(testing::StartService(kIdentity, migrations::reputation(),
+      : events_(RedisOptions(testing::RedisRole::kEvents)),
+        group_(NewGroupAtEndOfStream(events_)),
+        started_(testing::StartService(kIdentity, migrations::reputation(),
                                        std::make_unique<ReputationApp>(ReputationOptions{
-                                           .consumer_group = "reputation-itest-" + NewId(),
+                                           .consumer_group = group_,
                                            .rescore_interval = 100ms,
                                        }))),
         http_(std::make_shared<http::Client>()),
-        pool_({.dsn = started_.database().dsn}),
-        events_(RedisOptions(testing::RedisRole::kEvents)) {}
+        pool_({.dsn = started_.database().dsn}) {}
+
+  // A consumer group of the test's own that starts after the entries earlier tests left on the
+  // stream, so a test applies its own events only (a new group would otherwise start at the
+  // beginning).
+  static std::string NewGroupAtEndOfStream(redis::Client& events) {
+    const std::string group = "reputation-itest-" + NewId();
+    const auto created =
+        events.Command({"XGROUP", "CREATE", events::StreamName("escrow"), group, "$", "MKSTREAM"});
+    REQUIRE(created.ok());
+    return group;
+  }
 
   static redis::Options RedisOptions(testing::RedisRole role) {
     redis::Options options;
@@ -233,10 +245,11 @@ class Reputation {
   pg::Pool& pool() { return pool_; }
 
  private:
+  redis::Client events_;
+  std::string group_;
   testing::StartedService started_;
   std::shared_ptr<http::Client> http_;
   pg::Pool pool_;
-  redis::Client events_;
 };
 
 }  // namespace market::reputation::itest
