@@ -71,9 +71,9 @@ TEST_CASE("reviews weigh by contract value in USD and explain sums to the score"
     int overall;
     std::int64_t weight;
   };
-  // USD 1000.00: 1000 has 10 binary digits. USD 3.00: 2. EUR 1000.00 = USD 1084.20: 11.
+  // Whole US dollars: USD 1000.00 weighs 1000, USD 3.00 3, EUR 1000.00 = USD 1084.20 1084.
   const std::vector<Case> cases = {
-      {100'000, "USD", 5, 10}, {300, "USD", 1, 2}, {100'000, "EUR", 4, 11}};
+      {100'000, "USD", 5, 1000}, {300, "USD", 1, 3}, {100'000, "EUR", 4, 1084}};
   std::map<std::string, std::int64_t> expected;
   for (const Case& c : cases) {
     const User client = NewUser(auth::Role::kClient);
@@ -87,8 +87,8 @@ TEST_CASE("reviews weigh by contract value in USD and explain sums to the score"
   }
   const v1::ExplainScoreResponse explained = service.Explain(viewer, freelancer.id);
   CHECK(WeightsByContract(explained) == expected);
-  CHECK(explained.prior_weight() == 10);
-  const double rating = (10 * 4.5 + 10 * 5 + 2 * 1 + 11 * 4) / 33.0;
+  CHECK(explained.prior_weight() == 1000);
+  const double rating = (1000 * 4.5 + 1000 * 5 + 3 * 1 + 1084 * 4) / 3087.0;
   CHECK(explained.score().rating() == Approx(rating).epsilon(1e-12));
   CHECK(std::abs(SumOf(explained, v1::DIRECTION_OF_FREELANCER) - explained.score().rating()) <
         1e-9);
@@ -156,7 +156,7 @@ TEST_CASE("scores stay right from Postgres while the cache Redis is down",
   REQUIRE(service.Write(freelancer, id, 5).ok());
   const v1::Score while_down = service.Score(client, freelancer.id);
   CHECK(while_down.review_count() == 1);
-  CHECK(while_down.rating() == Approx((10 * 4.5 + 10 * 2) / 20.0));
+  CHECK(while_down.rating() == Approx((1000 * 4.5 + 1000 * 2) / 2000.0));
   testing::StartRedis(testing::RedisRole::kCache);
 
   // The cache restarted empty (nothing on disk); the next read fills it with the same score.
@@ -189,7 +189,7 @@ TEST_CASE("a changed score goes out as ScoreUpdated through the outbox", "[reput
   REQUIRE(updated.ParseFromString(*payload));
   CHECK(updated.user_id() == freelancer.id);
   CHECK(updated.review_count() == 1);
-  CHECK(updated.rating() == Approx((10 * 4.5 + 10 * 5) / 20.0));
+  CHECK(updated.rating() == Approx((1000 * 4.5 + 1000 * 5) / 2000.0));
   CHECK(updated.version() == service.Query<std::int64_t>("SELECT version FROM scores WHERE "
                                                          "user_id = '" +
                                                          freelancer.id + "'"));

@@ -1,7 +1,6 @@
 #include "score_formula.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <set>
 #include <utility>
 
@@ -80,8 +79,8 @@ v1::Outcome OutcomeOf(const FreelancerContract& contract) {
 
 int ContractWeight(std::optional<std::int64_t> value_usd_cents) {
   if (!value_usd_cents || *value_usd_cents < 100) return kMinContractWeight;
-  const int digits = std::bit_width(static_cast<std::uint64_t>(*value_usd_cents / 100));
-  return std::clamp(digits, kMinContractWeight, kMaxContractWeight);
+  return static_cast<int>(
+      std::clamp<std::int64_t>(*value_usd_cents / 100, kMinContractWeight, kMaxContractWeight));
 }
 
 ScoreExplanation ComputeScore(const ScoreInputs& inputs) {

@@ -16,11 +16,11 @@
 
 namespace market::reputation {
 
-// The prior's weight: as much as one contract of USD 512 to 1023 (README, "Weights").
-inline constexpr std::int64_t kPriorWeight = 10;
+// The prior's weight: as much as USD 1000 of contracts (README, "Weights").
+inline constexpr std::int64_t kPriorWeight = 1000;
 // The weight range of one contract's review.
 inline constexpr int kMinContractWeight = 1;
-inline constexpr int kMaxContractWeight = 20;
+inline constexpr int kMaxContractWeight = 10'000;
 // Job success counts contracts that ended within this many days.
 inline constexpr int kJobSuccessWindowDays = 365;
 // ...and is shown only with this many counted outcomes from this many distinct clients.
@@ -30,10 +30,11 @@ inline constexpr int kJobSuccessMinClients = 3;
 inline constexpr int kGoodRating = 4;
 inline constexpr int kBadRating = 2;
 
-// A contract's weight from its value in US cents: the number of binary digits of its whole
-// US dollars, clamped to [kMinContractWeight, kMaxContractWeight]; 1 without a known value.
-// Doubling a contract's value adds one: a thousand USD 1 contracts weigh 1000, one USD 1000
-// contract 10, so many tiny contracts cost their author real money to pump a score.
+// A contract's weight from its value in US cents: its whole US dollars, clamped to
+// [kMinContractWeight, kMaxContractWeight]; 1 without a known value. Weight grows with money,
+// not with the number of contracts: a hundred USD 1 contracts weigh what one USD 100 contract
+// weighs, so tiny contracts cannot pump a score more cheaply than one real one, and the cap
+// keeps a single huge contract from drowning every other.
 int ContractWeight(std::optional<std::int64_t> value_usd_cents);
 
 // One visible, not hidden review the user received.

@@ -35,16 +35,15 @@ double SumOf(const ScoreExplanation& explained, v1::Direction direction) {
 
 }  // namespace
 
-TEST_CASE("a contract weighs the binary digits of its whole US dollars, 1 to 20",
-          "[reputation][unit]") {
+TEST_CASE("a contract weighs its whole US dollars, 1 to 10000", "[reputation][unit]") {
   CHECK(ContractWeight(std::nullopt) == 1);
   CHECK(ContractWeight(0) == 1);
-  CHECK(ContractWeight(99) == 1);        // under one dollar
-  CHECK(ContractWeight(100) == 1);       // USD 1
-  CHECK(ContractWeight(300) == 2);       // USD 3
-  CHECK(ContractWeight(100'000) == 10);  // USD 1000
-  CHECK(ContractWeight(102'400) == 11);  // USD 1024
-  CHECK(ContractWeight(std::int64_t{1} << 62) == 20);
+  CHECK(ContractWeight(99) == 1);          // under one dollar
+  CHECK(ContractWeight(100) == 1);         // USD 1
+  CHECK(ContractWeight(399) == 3);         // USD 3.99
+  CHECK(ContractWeight(100'000) == 1000);  // USD 1000
+  CHECK(ContractWeight(1'000'000) == 10000);
+  CHECK(ContractWeight(100'000'000) == 10000);  // USD 1,000,000: capped
 }
 
 TEST_CASE("the rating is the Bayesian average pulled to the prior by its weight",
@@ -57,27 +56,28 @@ TEST_CASE("the rating is the Bayesian average pulled to the prior by its weight"
     CHECK(explained.score.rating() == 4.0);
     CHECK(explained.score.review_count() == 0);
   }
-  SECTION("one USD 1000 five-star review against the prior of weight 10") {
-    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_FREELANCER, 5, 10));
+  SECTION("one USD 1000 five-star review against the prior of weight 1000") {
+    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_FREELANCER, 5, 1000));
     const auto explained = ComputeScore(inputs);
-    CHECK(explained.score.rating() == (10 * 4.0 + 10 * 5) / 20.0);
+    CHECK(explained.score.rating() == (1000 * 4.0 + 1000 * 5) / 2000.0);
     CHECK(explained.score.review_count() == 1);
   }
-  SECTION("many tiny one-star reviews weigh less than their count suggests") {
-    for (int i = 0; i < 5; ++i) {
+  SECTION("a hundred USD 1 one-star reviews weigh what one USD 100 one-star review weighs") {
+    for (int i = 0; i < 100; ++i) {
       inputs.reviews.push_back(Review(std::to_string(i), v1::DIRECTION_OF_FREELANCER, 1, 1));
     }
-    inputs.reviews.push_back(Review("big", v1::DIRECTION_OF_FREELANCER, 5, 16));
-    const auto explained = ComputeScore(inputs);
-    CHECK(explained.score.rating() == Approx((40.0 + 5 * 1 + 16 * 5) / 31.0));
-    CHECK(explained.score.rating() > 4.0);
+    const double many = ComputeScore(inputs).score.rating();
+    inputs.reviews.clear();
+    inputs.reviews.push_back(Review("one", v1::DIRECTION_OF_FREELANCER, 1, 100));
+    CHECK(ComputeScore(inputs).score.rating() == many);
+    CHECK(many == Approx((1000 * 4.0 + 100 * 1) / 1100.0));
   }
   SECTION("reviews of the user as a client count only towards the client rating") {
-    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_CLIENT, 1, 10));
+    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_CLIENT, 1, 1000));
     const auto explained = ComputeScore(inputs);
     CHECK(explained.score.rating() == 4.0);
     CHECK(explained.score.client_review_count() == 1);
-    CHECK(explained.score.client_rating() == Approx((10 * 4.5 + 10 * 1) / 20.0));
+    CHECK(explained.score.client_rating() == (1000 * 4.5 + 1000 * 1) / 2000.0);
   }
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("each direction's contributions sum to its rating", "[reputation][unit
   inputs.prior_mean_milli = 4321;
   int weight = 1;
   for (int i = 0; i < 37; ++i) {
-    weight = weight % 20 + 1;
+    weight = weight * 37 % kMaxContractWeight + 1;
     inputs.reviews.push_back(Review(std::to_string(i),
                                     i % 3 ? v1::DIRECTION_OF_FREELANCER : v1::DIRECTION_OF_CLIENT,
                                     i % 5 + 1, weight));
@@ -139,7 +139,7 @@ TEST_CASE("badges follow their documented thresholds", "[reputation][unit]") {
   inputs.prior_mean_milli = 4500;
   SECTION("top rated: five reviews, rating 4.5, job success 90 shown") {
     for (int i = 0; i < 5; ++i) {
-      inputs.reviews.push_back(Review(std::to_string(i), v1::DIRECTION_OF_FREELANCER, 5, 10));
+      inputs.reviews.push_back(Review(std::to_string(i), v1::DIRECTION_OF_FREELANCER, 5, 1000));
       inputs.freelancer_contracts.push_back(
           Completed("k" + std::to_string(i), "c" + std::to_string(i % 3), 5));
     }
@@ -152,7 +152,7 @@ TEST_CASE("badges follow their documented thresholds", "[reputation][unit]") {
     }
   }
   SECTION("rising talent: fewer than five reviews, rating 4.6, nothing bad") {
-    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_FREELANCER, 5, 10));
+    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_FREELANCER, 5, 1000));
     inputs.freelancer_contracts.push_back(Completed("k", "c", 5));
     const auto explained = ComputeScore(inputs);
     REQUIRE(explained.score.badges_size() == 1);
@@ -160,9 +160,9 @@ TEST_CASE("badges follow their documented thresholds", "[reputation][unit]") {
   }
   SECTION("reliable client: three client reviews at 4.5 and no dispute lost, sorted") {
     for (int i = 0; i < 3; ++i) {
-      inputs.reviews.push_back(Review("x" + std::to_string(i), v1::DIRECTION_OF_CLIENT, 5, 10));
+      inputs.reviews.push_back(Review("x" + std::to_string(i), v1::DIRECTION_OF_CLIENT, 5, 1000));
     }
-    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_FREELANCER, 5, 10));
+    inputs.reviews.push_back(Review("a", v1::DIRECTION_OF_FREELANCER, 5, 1000));
     auto explained = ComputeScore(inputs);
     REQUIRE(explained.score.badges_size() == 2);
     CHECK(explained.score.badges(0) == "reliable_client");

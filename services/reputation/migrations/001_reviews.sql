@@ -22,7 +22,7 @@ CREATE TABLE contracts (
   -- Frozen when the contract ends (README, "Weights"): the value in US cents at the rate then
   -- known (NULL without one) and the weight its reviews carry.
   value_usd_cents BIGINT,
-  weight INTEGER CHECK (weight BETWEEN 1 AND 20),
+  weight INTEGER CHECK (weight BETWEEN 1 AND 10000),
   -- Reviews written on this contract, hidden ones included: 2 lifts the double blind.
   reviews_written INTEGER NOT NULL DEFAULT 0 CHECK (reviews_written BETWEEN 0 AND 2),
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
