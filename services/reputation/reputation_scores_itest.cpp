@@ -294,6 +294,36 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("refreshed priors are the platform means and every score follows them",
+          "[reputation][scores]") {
+  Reputation service;
+  const User viewer = NewUser(auth::Role::kClient);
+  std::vector<User> freelancers;
+  for (const int overall : {1, 2}) {
+    const User client = NewUser(auth::Role::kClient);
+    freelancers.push_back(NewUser(auth::Role::kFreelancer));
+    const std::string id = service.Finished(client, freelancers.back());
+    REQUIRE(service.Write(client, id, overall).ok());
+    REQUIRE(service.Write(freelancers.back(), id, 5).ok());
+  }
+  CHECK(service.Score(viewer, freelancers[0].id).rating() == (1000 * 4.5 + 1000 * 1) / 2000.0);
+
+  const auto changed = pg::InTransaction(
+      service.pool(), [](pqxx::work& tx) -> StatusOr<int> { return RefreshPriors(tx); });
+  REQUIRE(changed.ok());
+  CHECK(*changed == 2);
+  CHECK(service.Query<int>("SELECT mean_milli FROM priors WHERE direction = 'of_freelancer'") ==
+        1500);
+  CHECK(service.Query<int>("SELECT mean_milli FROM priors WHERE direction = 'of_client'") == 5000);
+  const double expected = (1000 * 1.5 + 1000 * 1) / 2000.0;
+  CHECK(WaitFor([&] { return service.Score(viewer, freelancers[0].id).rating() == expected; }));
+  CHECK(service.Explain(viewer, freelancers[0].id).prior_mean() == 1.5);
+  const auto again = pg::InTransaction(
+      service.pool(), [](pqxx::work& tx) -> StatusOr<int> { return RefreshPriors(tx); });
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+}
+
 TEST_CASE("BatchGetScores takes 1 to 100 distinct account ids", "[reputation][scores]") {
   Reputation service;
   const User viewer = NewUser(auth::Role::kClient);

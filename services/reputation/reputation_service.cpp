@@ -1,5 +1,7 @@
 #include "reputation_service.hpp"
 
+#include <algorithm>
+#include <array>
 #include <set>
 #include <string>
 #include <utility>
@@ -115,8 +117,13 @@ Status ReputationService::WriteReview(const connect::CallContext& ctx,
             }
             // The second review lifts the double blind for both: both parties' scores change.
             Written result{std::move(*review), {}};
-            result.scores.push_back(RecomputeScore(tx, contract->client_id));
-            result.scores.push_back(RecomputeScore(tx, contract->freelancer_id));
+            // Scores rows are locked in id order, so two reviews whose parties are each
+            // other's client and freelancer cannot deadlock.
+            std::array<std::string, 2> parties{contract->client_id, contract->freelancer_id};
+            std::sort(parties.begin(), parties.end());
+            for (const std::string& user : parties) {
+              result.scores.push_back(RecomputeScore(tx, user));
+            }
             return result;
           }));
   for (const ScoreRecord& score : written.scores) scores_.Publish(score);
