@@ -119,9 +119,9 @@ class Reputation {
   // Publishes `payload` on escrow's stream as escrow's relay would; `occurred_at_unix_seconds`
   // 0 leaves the envelope's time unset (the service then uses its clock).
   void Publish(const google::protobuf::Message& payload, const std::string& aggregate_id,
-               std::int64_t occurred_at_unix_seconds = 0) {
+               std::int64_t occurred_at_unix_seconds = 0, const std::string& event_id = "") {
     events::v1::EventEnvelope envelope;
-    envelope.set_event_id("escrow:" + NewId());
+    envelope.set_event_id(event_id.empty() ? "escrow:" + NewId() : event_id);
     envelope.set_source("escrow");
     envelope.set_type(payload.GetDescriptor()->full_name());
     envelope.set_aggregate_id(aggregate_id);

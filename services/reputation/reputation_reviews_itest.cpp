@@ -61,6 +61,28 @@ TEST_CASE("a review needs an ended contract of the caller that moved money",
   }
 }
 
+TEST_CASE("escrow's events apply once however often delivered", "[reputation][events]") {
+  Reputation service;
+  const User client = NewUser(auth::Role::kClient);
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  const std::string id = service.Create(client, freelancer, 50'000);
+  service.Create(client, freelancer, 50'000);  // another contract, so the stream moves on
+  escrow::v1::MilestoneFunded funded;
+  funded.set_contract_id(id);
+  *funded.mutable_amount() = Usd(20'000);
+  const std::string event_id = "escrow:" + NewId();
+  service.Publish(funded, id, 0, event_id);
+  service.Publish(funded, id, 0, event_id);  // the relay published it twice
+  service.Fund(id, 5'000);                   // a different event
+  REQUIRE(WaitFor([&] {
+    return service.Query<std::int64_t>("SELECT funded_minor FROM contracts WHERE id = '" + id +
+                                       "'") >= 25'000;
+  }));
+  std::this_thread::sleep_for(500ms);  // a second application, were there one, shows by now
+  CHECK(service.Query<std::int64_t>("SELECT funded_minor FROM contracts WHERE id = '" + id + "'") ==
+        25'000);
+}
+
 TEST_CASE("bad review input is invalid_argument naming the field", "[reputation][reviews]") {
   Reputation service;
   const User client = NewUser(auth::Role::kClient);
