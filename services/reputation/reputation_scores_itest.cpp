@@ -85,7 +85,7 @@ TEST_CASE("reviews weigh by contract value in USD and explain sums to the score"
     REQUIRE(service.Write(freelancer, id, 5).ok());
     expected[id] = c.weight;
   }
-  const v1::ExplainScoreResponse explained = service.Explain(viewer, freelancer.id);
+  const v1::ExplainScoreResponse explained = service.Explain(freelancer, freelancer.id);
   CHECK(WeightsByContract(explained) == expected);
   CHECK(explained.prior_weight() == 1000);
   const double rating = (1000 * 4.5 + 1000 * 5 + 3 * 1 + 1084 * 4) / 3087.0;
@@ -97,6 +97,19 @@ TEST_CASE("reviews weigh by contract value in USD and explain sums to the score"
   WaitScoresSettled(service);
   CHECK(service.Score(viewer, freelancer.id).SerializeAsString() ==
         explained.score().SerializeAsString());
+}
+
+TEST_CASE("a score is explained to its user, operators and services only", "[reputation][scores]") {
+  Reputation service;
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  const User other = NewUser(auth::Role::kClient);
+  v1::ExplainScoreRequest request;
+  request.set_user_id(freelancer.id);
+  CHECK(service.Client().ExplainScore(request, Reputation::As(other)).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(service.Client().ExplainScore(request, Reputation::As(freelancer)).ok());
+  CHECK(
+      service.Client().ExplainScore(request, Reputation::As(NewUser(auth::Role::kOperator))).ok());
 }
 
 TEST_CASE("job success shows with enough contracts from distinct clients; a lost dispute is bad",
@@ -131,7 +144,7 @@ TEST_CASE("job success shows with enough contracts from distinct clients; a lost
       WaitFor([&] { return service.Score(viewer, freelancer.id).job_success_contracts() == 6; }));
   score = service.Score(viewer, freelancer.id);
   CHECK(score.job_success_percent() == 5 * 100 / 6);
-  const auto explained = service.Explain(viewer, freelancer.id);
+  const auto explained = service.Explain(freelancer, freelancer.id);
   bool found = false;
   for (const auto& outcome : explained.outcomes()) {
     if (outcome.contract_id() == disputed) {
@@ -317,7 +330,7 @@ TEST_CASE("refreshed priors are the platform means and every score follows them"
   CHECK(service.Query<int>("SELECT mean_milli FROM priors WHERE direction = 'of_client'") == 5000);
   const double expected = (1000 * 1.5 + 1000 * 1) / 2000.0;
   CHECK(WaitFor([&] { return service.Score(viewer, freelancers[0].id).rating() == expected; }));
-  CHECK(service.Explain(viewer, freelancers[0].id).prior_mean() == 1.5);
+  CHECK(service.Explain(freelancers[0], freelancers[0].id).prior_mean() == 1.5);
   const auto again = pg::InTransaction(
       service.pool(), [](pqxx::work& tx) -> StatusOr<int> { return RefreshPriors(tx); });
   REQUIRE(again.ok());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "contract_repository.hpp"
+#include "market/auth/principal.hpp"
 #include "market/common/base64url.hpp"
 #include "market/common/ids.hpp"
 #include "market/common/log.hpp"
@@ -227,6 +228,12 @@ Status ReputationService::ExplainScore(const connect::CallContext& ctx,
                                        const v1::ExplainScoreRequest& request,
                                        v1::ExplainScoreResponse& response) {
   MARKET_RETURN_IF_ERROR(CheckId(request.user_id(), "user_id", "an account"));
+  // The outcomes name the user's clients and contracts, which are not public.
+  const auth::Principal& caller = ctx.Caller();
+  if (caller.subject != request.user_id() && !caller.HasRole(auth::Role::kOperator) &&
+      !caller.HasRole(auth::Role::kService)) {
+    return PermissionDeniedError("user_id: a score is explained to its own user only");
+  }
   // From scratch, in one snapshot: what the stored data says now.
   MARKET_ASSIGN_OR_RETURN(
       ScoreInputs inputs,
