@@ -359,3 +359,35 @@ TEST_CASE("BatchGetScores takes 1 to 100 distinct account ids", "[reputation][sc
 }
 
 }  // namespace market::reputation::itest
+
+namespace market::reputation::itest {
+
+// Not a rule but a figure: GetScore's latency from the cache, and from Postgres with the cache
+// Redis stopped. Hidden; run by hand: reputation_scores_itest "[.bench]".
+TEST_CASE("GetScore latency from the cache and from Postgres", "[reputation][.bench]") {
+  Reputation service;
+  const User client = NewUser(auth::Role::kClient);
+  const User freelancer = NewUser(auth::Role::kFreelancer);
+  const std::string id = service.Finished(client, freelancer);
+  REQUIRE(service.Write(client, id, 4).ok());
+  REQUIRE(service.Write(freelancer, id, 5).ok());
+  constexpr int kCalls = 300;
+  auto measure = [&] {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kCalls; ++i) service.Score(client, freelancer.id);
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
+               .count() /
+           kCalls;
+  };
+  service.Score(client, freelancer.id);
+  const auto cached_us = measure();
+  testing::StopRedis(testing::RedisRole::kCache);
+  const auto postgres_us = measure();
+  testing::StartRedis(testing::RedisRole::kCache);
+  WARN("GetScore mean over " << kCalls << " sequential calls: cache " << cached_us
+                             << " us, cache Redis down " << postgres_us << " us");
+  CHECK(cached_us > 0);
+}
+
+}  // namespace market::reputation::itest
