@@ -11,6 +11,7 @@
 
 #include <pqxx/transaction>
 
+#include <cstdint>
 #include <string_view>
 
 #include "market/common/status.hpp"

@@ -1,7 +1,6 @@
 #include "review_validation.hpp"
 
-#include <array>
-#include <utility>
+#include <string>
 
 #include "market/common/text.hpp"
 
