@@ -173,7 +173,7 @@ TEST_CASE("BuyOffer with a repeated idempotency key buys once and writes one Off
     v1::BuyOfferRequest different = Purchase(*offer, "order-2026-001");
     different.mutable_expected_price()->set_minor_units(99);
     const auto refused = listings.Call().BuyOffer(different, Listings::As(buyer));
-    CHECK(CodeOf(refused) == StatusCode::kInvalidArgument);
+    CHECK(CodeOf(refused) == StatusCode::kAlreadyExists);
     CHECK(refused.status().message().find("idempotency_key:") == 0);
     CHECK(listings.Scalar("SELECT count(*) FROM offer_purchases") == 1);
     CHECK(listings.OutboxCount("OfferBought") == 1);

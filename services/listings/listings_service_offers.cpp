@@ -53,7 +53,8 @@ StatusOr<PurchaseRecord> Replay(const PurchaseRecord& first, const PurchaseReque
   if (asked.offer_id != request.offer_id ||
       asked.expected_price_currency != request.expected_price_currency ||
       asked.expected_price_minor_units != request.expected_price_minor_units) {
-    return InvalidArgumentError(
+    // already_exists, as escrow answers a reused key: the key is taken, the request is fine.
+    return AlreadyExistsError(
         "idempotency_key: already used for a different purchase; choose a new key");
   }
   return first;
