@@ -42,6 +42,12 @@ class EscrowService final : public v1::EscrowServiceBase {
                      v1::GetContractResponse& response) override;
   Status ListMyContracts(const connect::CallContext& ctx, const v1::ListMyContractsRequest& request,
                          v1::ListMyContractsResponse& response) override;
+  Status PauseContract(const connect::CallContext& ctx, const v1::PauseContractRequest& request,
+                       v1::PauseContractResponse& response) override;
+  Status ResumeContract(const connect::CallContext& ctx, const v1::ResumeContractRequest& request,
+                        v1::ResumeContractResponse& response) override;
+  Status EndContract(const connect::CallContext& ctx, const v1::EndContractRequest& request,
+                     v1::EndContractResponse& response) override;
   Status FundMilestone(const connect::CallContext& ctx, const v1::FundMilestoneRequest& request,
                        v1::FundMilestoneResponse& response) override;
   Status SubmitMilestone(const connect::CallContext& ctx, const v1::SubmitMilestoneRequest& request,
