@@ -48,6 +48,12 @@ class EscrowService final : public v1::EscrowServiceBase {
                         v1::ResumeContractResponse& response) override;
   Status EndContract(const connect::CallContext& ctx, const v1::EndContractRequest& request,
                      v1::EndContractResponse& response) override;
+  Status LogTime(const connect::CallContext& ctx, const v1::LogTimeRequest& request,
+                 v1::LogTimeResponse& response) override;
+  Status DeleteTimeEntry(const connect::CallContext& ctx, const v1::DeleteTimeEntryRequest& request,
+                         v1::DeleteTimeEntryResponse& response) override;
+  Status ListTimeEntries(const connect::CallContext& ctx, const v1::ListTimeEntriesRequest& request,
+                         v1::ListTimeEntriesResponse& response) override;
   Status FundMilestone(const connect::CallContext& ctx, const v1::FundMilestoneRequest& request,
                        v1::FundMilestoneResponse& response) override;
   Status SubmitMilestone(const connect::CallContext& ctx, const v1::SubmitMilestoneRequest& request,
