@@ -2,6 +2,9 @@
 // overlaps, the weekly limit, paused and ended contracts, and who may log and list.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "escrow_itest_support.hpp"
 #include "market/connect/error_details.hpp"
 #include "utc_week.hpp"
@@ -238,6 +241,44 @@ TEST_CASE("a week holds at most the weekly hour limit", "[escrow][diary]") {
   CHECK(CodeOf(diary.Delete(first->entry().id())) == StatusCode::kNotFound);
   CHECK(diary.Log(week + 60 * kMinuteMicros, 40).ok());
   CHECK(diary.List(diary.client)->total_minutes() == 60);
+}
+
+TEST_CASE("entries logged at once neither overlap nor pass the limit", "[escrow][diary][race]") {
+  if (WeekYoungerThanThreeHours()) {
+    WARN("skipped: the current UTC week is less than three hours old");
+    return;
+  }
+  Escrow escrow;
+  Diary diary(escrow, 1);
+  const std::int64_t week = UtcWeekStart(NowMicros());
+  // Twelve distinct 10-minute slots, each asked for twice at once: six fit the hour.
+  std::atomic<int> logged{0}, overlap{0}, limit{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 24; ++i) {
+    threads.emplace_back([&, i] {
+      const auto result = diary.Log(week + (i % 12) * 10 * kMinuteMicros, 10);
+      if (result.ok()) {
+        ++logged;
+      } else if (ReasonOf(result.status()) == "OVERLAP") {
+        ++overlap;
+      } else if (ReasonOf(result.status()) == "WEEKLY_LIMIT") {
+        ++limit;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(logged == 6);
+  CHECK(other == 0);
+  CHECK(overlap + limit == 18);
+  const auto listed = diary.List(diary.client);
+  REQUIRE(listed.ok());
+  CHECK(listed->total_minutes() == 60);
+  REQUIRE(listed->entries_size() == 6);
+  for (int i = 1; i < listed->entries_size(); ++i) {
+    CHECK(listed->entries(i).start().seconds() >= listed->entries(i - 1).start().seconds() + 600);
+  }
 }
 
 TEST_CASE("paused and ended contracts take no entries", "[escrow][diary]") {
