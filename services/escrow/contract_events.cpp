@@ -24,8 +24,7 @@ Status ApplyContractEvent(pqxx::work& tx, const market::events::v1::EventEnvelop
     if (!event.payload().UnpackTo(&accepted)) {
       return InvalidArgumentError("payload: not a readable BidAccepted");
     }
-    MARKET_ASSIGN_OR_RETURN(const v1::CreateContractRequest request, FromBidAccepted(accepted));
-    return Create(tx, request);
+    return Create(tx, FromBidAccepted(accepted));
   }
   if (event.type() == market::listings::v1::OfferBought::descriptor()->full_name()) {
     market::listings::v1::OfferBought bought;

@@ -17,7 +17,7 @@ namespace market::escrow {
 
 inline constexpr std::string_view kConsumerGroup = "escrow";
 
-// Invalid terms (and hourly ones, for now) are invalid_argument: the consumer retries them up to
+// Invalid terms are invalid_argument: the consumer retries them up to
 // its limit and then moves them to dead_events.
 Status ApplyContractEvent(pqxx::work& tx, const market::events::v1::EventEnvelope& event);
 

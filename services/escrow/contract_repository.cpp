@@ -13,15 +13,23 @@ inline constexpr std::string_view kContractColumns = R"(
   c.payout_currency, c.fx_rate::text AS fx_rate,
   (extract(epoch FROM c.fx_quoted_at) * 1000000)::bigint AS fx_quoted_at_micros,
   c.freelancer_fee_bps, c.review_window_seconds, c.dispute_response_window_seconds, c.state,
-  (extract(epoch FROM c.created_at) * 1000000)::bigint AS created_at_micros)";
+  (extract(epoch FROM c.created_at) * 1000000)::bigint AS created_at_micros, c.kind,
+  COALESCE(c.hourly_rate, 0) AS hourly_rate, COALESCE(c.weekly_hour_limit, 0) AS weekly_hour_limit,
+  COALESCE(to_char(c.start_date, 'YYYY-MM-DD'), '') AS start_date, c.ended_by,
+  (extract(epoch FROM c.ended_at) * 1000000)::bigint AS ended_at_micros)";
 
 inline constexpr std::string_view kInsertContract = R"(
   INSERT INTO contracts (source, source_id, title, client_id, client_country, freelancer_id,
                          freelancer_country, currency, payout_currency, fx_rate, fx_quoted_at,
                          freelancer_fee_bps, review_window_seconds,
-                         dispute_response_window_seconds)
+                         dispute_response_window_seconds, kind, hourly_rate, weekly_hour_limit,
+                         start_date)
   VALUES ($1, $2, $3, $4::uuid, $5, $6::uuid, $7, $8, $9, $10::numeric,
-          'epoch'::timestamptz + $11::bigint * interval '1 microsecond', $12, $13, $14)
+          'epoch'::timestamptz + $11::bigint * interval '1 microsecond', $12, $13, $14, $15,
+          NULLIF($16::bigint, 0), NULLIF($17::integer, 0),
+          -- The creation day in UTC when no start date was given.
+          CASE WHEN $15 = 'hourly'
+               THEN COALESCE(NULLIF($18, '')::date, (now() AT TIME ZONE 'UTC')::date) END)
   ON CONFLICT (source, source_id) DO NOTHING
   RETURNING id::text AS id)";
 
@@ -57,6 +65,11 @@ inline constexpr std::string_view kCompleteIfSettled = R"(
                     WHERE contract_id = $1::uuid
                       AND state NOT IN ('released', 'cancelled', 'resolved'))
   RETURNING id)";
+
+inline constexpr std::string_view kWriteContractState = R"(
+  UPDATE contracts SET state = $2::text, ended_by = $3::text,
+    ended_at = CASE WHEN $2::text = 'ended' THEN now() END
+  WHERE id = $1::uuid)";
 
 inline constexpr std::string_view kSelectFxRate = R"(
   SELECT base_currency, quote_currency, rate::text AS rate,
@@ -96,6 +109,14 @@ ContractRecord ReadContract(const pqxx::row& row) {
   c.dispute_response_window_seconds = row["dispute_response_window_seconds"].as<std::int64_t>();
   c.state = row["state"].as<std::string>();
   c.created_at_micros = row["created_at_micros"].as<std::int64_t>();
+  c.kind = row["kind"].as<std::string>();
+  c.hourly_rate = row["hourly_rate"].as<std::int64_t>();
+  c.weekly_hour_limit = row["weekly_hour_limit"].as<int>();
+  c.start_date = row["start_date"].as<std::string>();
+  c.ended_by = row["ended_by"].as<std::string>();
+  if (!row["ended_at_micros"].is_null()) {
+    c.ended_at_micros = row["ended_at_micros"].as<std::int64_t>();
+  }
   return c;
 }
 
@@ -130,11 +151,11 @@ FxRateRecord ReadFxRate(const pqxx::row& row) {
 
 std::pair<ContractRecord, bool> InsertContract(pqxx::work& tx, const NewContract& contract) {
   const ContractRecord& t = contract.terms;
-  const pqxx::result inserted =
-      tx.exec_params(std::string(kInsertContract), t.source, t.source_id, t.title, t.client_id,
-                     t.client_country, t.freelancer_id, t.freelancer_country, t.currency,
-                     t.payout_currency, t.fx_rate, t.fx_quoted_at_micros, t.freelancer_fee_bps,
-                     t.review_window_seconds, t.dispute_response_window_seconds);
+  const pqxx::result inserted = tx.exec_params(
+      std::string(kInsertContract), t.source, t.source_id, t.title, t.client_id, t.client_country,
+      t.freelancer_id, t.freelancer_country, t.currency, t.payout_currency, t.fx_rate,
+      t.fx_quoted_at_micros, t.freelancer_fee_bps, t.review_window_seconds,
+      t.dispute_response_window_seconds, t.kind, t.hourly_rate, t.weekly_hour_limit, t.start_date);
   bool created = !inserted.empty();
   std::string id;
   if (created) {
@@ -207,6 +228,12 @@ bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id) {
 bool IsSettled(const std::string& milestone_state) {
   return milestone_state == "released" || milestone_state == "cancelled" ||
          milestone_state == "resolved";
+}
+
+ContractRecord WriteContractState(pqxx::work& tx, const std::string& contract_id,
+                                  const std::string& state, const std::string& ended_by) {
+  tx.exec_params(std::string(kWriteContractState), contract_id, state, ended_by);
+  return *FindContract(tx, contract_id, Lock::kNone);
 }
 
 std::optional<FxRateRecord> FindFxRate(pqxx::work& tx, const std::string& base,

@@ -50,8 +50,16 @@ struct ContractRecord {
   int freelancer_fee_bps = 0;
   std::int64_t review_window_seconds = 0;
   std::int64_t dispute_response_window_seconds = 0;
-  std::string state;  // active, completed
+  std::string state;  // active, completed; hourly contracts: active, paused, ended
   std::int64_t created_at_micros = 0;
+  std::string kind = "fixed_price";  // fixed_price, hourly
+  // Hourly contracts only (zero and empty otherwise): minor units per hour, hours per UTC week,
+  // and the first day, "YYYY-MM-DD". An empty start date in new terms means the creation day.
+  std::int64_t hourly_rate = 0;
+  int weekly_hour_limit = 0;
+  std::string start_date;
+  std::string ended_by;  // "", "client" or "freelancer"
+  std::optional<std::int64_t> ended_at_micros;
   std::vector<MilestoneRecord> milestones;  // by position
 };
 
@@ -95,6 +103,12 @@ void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
 bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id);
 
 bool IsSettled(const std::string& milestone_state);
+
+// Moves an hourly contract to `state` ("active", "paused" or "ended"); ending records who ended
+// it and when, on database time. Call with the contract row locked; returns the contract as
+// stored afterwards.
+ContractRecord WriteContractState(pqxx::work& tx, const std::string& contract_id,
+                                  const std::string& state, const std::string& ended_by);
 
 // FX rates: the current rate of a pair, all rates, and storing one when newer.
 std::optional<FxRateRecord> FindFxRate(pqxx::work& tx, const std::string& base,

@@ -1,5 +1,7 @@
 #include "contract_terms.hpp"
 
+#include <chrono>
+
 #include "escrow_proto.hpp"
 #include "market/common/ids.hpp"
 #include "market/common/text.hpp"
@@ -23,6 +25,77 @@ std::int64_t PowerOfTen(int exponent) {
   std::int64_t power = 1;
   for (int i = 0; i < exponent; ++i) power *= 10;
   return power;
+}
+
+// "YYYY-MM-DD" naming a day of the proleptic Gregorian calendar.
+bool IsIsoDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int parts[3] = {0, 0, 0};
+  int part = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i == 4 || i == 7) {
+      ++part;
+      continue;
+    }
+    if (text[i] < '0' || text[i] > '9') return false;
+    parts[part] = parts[part] * 10 + (text[i] - '0');
+  }
+  const std::chrono::year_month_day day{std::chrono::year{parts[0]},
+                                        std::chrono::month{static_cast<unsigned>(parts[1])},
+                                        std::chrono::day{static_cast<unsigned>(parts[2])}};
+  return parts[0] >= 1 && day.ok();
+}
+
+Status ValidateMilestones(const v1::CreateContractRequest& request, NewContract& contract) {
+  ContractRecord& t = contract.terms;
+  if (request.milestones().empty() || request.milestones_size() > kMaxMilestones) {
+    return InvalidArgumentError("milestones: 1 to 50 milestones");
+  }
+  __int128 total = 0;
+  for (int i = 0; i < request.milestones_size(); ++i) {
+    const std::string field = "milestones[" + std::to_string(i) + "]";
+    const v1::MilestoneTerms& terms = request.milestones(i);
+    MARKET_ASSIGN_OR_RETURN(std::string title,
+                            ValidateText(terms.title(), field + ".title", kMaxTitleLength, false));
+    MARKET_ASSIGN_OR_RETURN(const money::Money amount,
+                            money::Money::FromProto(terms.amount(), field + ".amount"));
+    if (i == 0) t.currency = amount.currency();
+    if (amount.currency() != t.currency) {
+      return InvalidArgumentError(field + ".amount.currency: every milestone must be in " +
+                                  t.currency);
+    }
+    if (amount.minor_units() <= 0) {
+      return InvalidArgumentError(field + ".amount: must be positive");
+    }
+    total += amount.minor_units();
+    if (total > static_cast<__int128>(kMaxContractMajorUnits) * PowerOfTen(amount.exponent())) {
+      return InvalidArgumentError("milestones: the total must be at most 10,000,000 " + t.currency);
+    }
+    contract.milestones.emplace_back(std::move(title), amount.minor_units());
+  }
+  return OkStatus();
+}
+
+Status ValidateHourly(const v1::HourlyContractTerms& hourly, ContractRecord& t) {
+  MARKET_ASSIGN_OR_RETURN(const money::Money rate,
+                          money::Money::FromProto(hourly.hourly_rate(), "hourly.hourly_rate"));
+  if (rate.minor_units() <= 0 ||
+      rate.minor_units() > kMaxHourlyRateMajorUnits * PowerOfTen(rate.exponent())) {
+    return InvalidArgumentError("hourly.hourly_rate: must be positive and at most 10,000 " +
+                                rate.currency());
+  }
+  if (hourly.weekly_hour_limit() < 1 || hourly.weekly_hour_limit() > kMaxWeeklyHourLimit) {
+    return InvalidArgumentError("hourly.weekly_hour_limit: must be 1 to 168 hours");
+  }
+  if (!hourly.start_date().empty() && !IsIsoDate(hourly.start_date())) {
+    return InvalidArgumentError("hourly.start_date: must be empty or a date \"YYYY-MM-DD\"");
+  }
+  t.kind = "hourly";
+  t.currency = rate.currency();
+  t.hourly_rate = rate.minor_units();
+  t.weekly_hour_limit = hourly.weekly_hour_limit();
+  t.start_date = hourly.start_date();
+  return OkStatus();
 }
 
 }  // namespace
@@ -76,30 +149,13 @@ StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request)
   t.client_country = request.client_country();
   t.freelancer_country = request.freelancer_country();
 
-  if (request.milestones().empty() || request.milestones_size() > kMaxMilestones) {
-    return InvalidArgumentError("milestones: 1 to 50 milestones");
-  }
-  __int128 total = 0;
-  for (int i = 0; i < request.milestones_size(); ++i) {
-    const std::string field = "milestones[" + std::to_string(i) + "]";
-    const v1::MilestoneTerms& terms = request.milestones(i);
-    MARKET_ASSIGN_OR_RETURN(std::string title,
-                            ValidateText(terms.title(), field + ".title", kMaxTitleLength, false));
-    MARKET_ASSIGN_OR_RETURN(const money::Money amount,
-                            money::Money::FromProto(terms.amount(), field + ".amount"));
-    if (i == 0) t.currency = amount.currency();
-    if (amount.currency() != t.currency) {
-      return InvalidArgumentError(field + ".amount.currency: every milestone must be in " +
-                                  t.currency);
+  if (request.has_hourly()) {
+    if (!request.milestones().empty()) {
+      return InvalidArgumentError("milestones: must be empty for an hourly contract");
     }
-    if (amount.minor_units() <= 0) {
-      return InvalidArgumentError(field + ".amount: must be positive");
-    }
-    total += amount.minor_units();
-    if (total > static_cast<__int128>(kMaxContractMajorUnits) * PowerOfTen(amount.exponent())) {
-      return InvalidArgumentError("milestones: the total must be at most 10,000,000 " + t.currency);
-    }
-    contract.milestones.emplace_back(std::move(title), amount.minor_units());
+    MARKET_RETURN_IF_ERROR(ValidateHourly(request.hourly(), t));
+  } else {
+    MARKET_RETURN_IF_ERROR(ValidateMilestones(request, contract));
   }
   if (!money::FindCurrency(request.payout_currency())) {
     return InvalidArgumentError(
@@ -142,6 +198,17 @@ StatusOr<std::pair<ContractRecord, bool>> CreateContract(pqxx::work& tx, NewCont
     t.fx_rate = rate->rate;
     t.fx_quoted_at_micros = rate->quoted_at_micros;
   }
+  if (t.kind == "hourly" && !t.start_date.empty()) {
+    const bool in_range = tx.exec_params1(
+                                "SELECT $1::date BETWEEN (now() AT TIME ZONE 'UTC')::date"
+                                " AND (now() AT TIME ZONE 'UTC')::date + $2::integer AS in_range",
+                                t.start_date, kMaxStartDaysAhead)["in_range"]
+                              .as<bool>();
+    if (!in_range) {
+      return InvalidArgumentError(
+          "hourly.start_date: must be from today (UTC) to 365 days after it");
+    }
+  }
   auto [contract, created] = InsertContract(tx, terms);
   if (created) {
     v1::ContractCreated event;
@@ -151,10 +218,7 @@ StatusOr<std::pair<ContractRecord, bool>> CreateContract(pqxx::work& tx, NewCont
   return std::pair<ContractRecord, bool>{std::move(contract), created};
 }
 
-StatusOr<v1::CreateContractRequest> FromBidAccepted(const market::bidding::v1::BidAccepted& event) {
-  if (event.has_hourly()) {
-    return InvalidArgumentError("terms: hourly contracts are not supported yet");
-  }
+v1::CreateContractRequest FromBidAccepted(const market::bidding::v1::BidAccepted& event) {
   v1::CreateContractRequest request;
   request.set_source(v1::CONTRACT_SOURCE_ACCEPTED_BID);
   request.set_source_id(event.bid_id());
@@ -164,6 +228,13 @@ StatusOr<v1::CreateContractRequest> FromBidAccepted(const market::bidding::v1::B
   request.set_freelancer_id(event.freelancer_id());
   request.set_freelancer_country(event.freelancer_country());
   request.set_payout_currency(event.freelancer_payout_currency());
+  if (event.has_hourly()) {
+    // No start date in the event: the contract starts on the day escrow creates it.
+    v1::HourlyContractTerms& hourly = *request.mutable_hourly();
+    *hourly.mutable_hourly_rate() = event.hourly().hourly_rate();
+    hourly.set_weekly_hour_limit(event.hourly().weekly_hour_limit());
+    return request;
+  }
   for (const auto& proposed : event.fixed_price().milestones()) {
     v1::MilestoneTerms& milestone = *request.add_milestones();
     milestone.set_title(proposed.title());

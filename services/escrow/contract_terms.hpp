@@ -30,6 +30,11 @@ inline constexpr int kDefaultFreelancerFeeBasisPoints = 1000;
 inline constexpr int kMaxFreelancerFeeBasisPoints = 5000;
 // The largest contract total, in major units.
 inline constexpr std::int64_t kMaxContractMajorUnits = 10'000'000;
+// Hourly terms: the largest rate in major units, the weekly hour limit's range, and how far
+// after the creation day a contract may start.
+inline constexpr std::int64_t kMaxHourlyRateMajorUnits = 10'000;
+inline constexpr int kMaxWeeklyHourLimit = 168;
+inline constexpr int kMaxStartDaysAhead = 365;
 
 // The checked terms with defaults filled in; fx_rate is left for CreateContract to lock.
 StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request);
@@ -41,13 +46,13 @@ StatusOr<std::string> ValidateText(std::string_view value, std::string_view fiel
 
 // Locks the current rate (currency -> payout currency) into the terms and inserts the contract,
 // enqueuing ContractCreated; an existing contract from the same source is returned unchanged
-// (`second` false). failed_precondition when escrow holds no rate for the pair.
+// (`second` false). failed_precondition when escrow holds no rate for the pair;
+// invalid_argument when an hourly contract's start date is outside its range on database time.
 StatusOr<std::pair<ContractRecord, bool>> CreateContract(pqxx::work& tx, NewContract terms);
 
-// The request the events stand for. Hourly terms are invalid_argument: hourly contracts come
-// with the next issue, so such an event ends in the consumer's dead_events, to be published
-// again once they exist.
-StatusOr<v1::CreateContractRequest> FromBidAccepted(const market::bidding::v1::BidAccepted& event);
+// The request the events stand for: a fixed-price bid's milestones, or an hourly bid's rate and
+// weekly limit starting on the creation day.
+v1::CreateContractRequest FromBidAccepted(const market::bidding::v1::BidAccepted& event);
 v1::CreateContractRequest FromOfferBought(const market::listings::v1::OfferBought& event);
 
 }  // namespace market::escrow

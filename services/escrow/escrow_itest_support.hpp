@@ -147,6 +147,35 @@ class Escrow {
     return created->contract();
   }
 
+  // The request for an hourly contract between the two users: `rate` minor units of `currency`
+  // per hour, up to `weekly_hour_limit` hours a week, starting on the creation day.
+  static v1::CreateContractRequest HourlyRequest(const User& client, const User& freelancer,
+                                                 const std::string& currency, std::int64_t rate,
+                                                 int weekly_hour_limit) {
+    v1::CreateContractRequest request;
+    request.set_source(v1::CONTRACT_SOURCE_ACCEPTED_BID);
+    request.set_source_id(NewId());
+    request.set_title("Ongoing support");
+    request.set_client_id(client.id);
+    request.set_client_country("DE");
+    request.set_freelancer_id(freelancer.id);
+    request.set_freelancer_country("AR");
+    request.set_payout_currency(currency);
+    *request.mutable_hourly()->mutable_hourly_rate() = M(currency, rate);
+    request.mutable_hourly()->set_weekly_hour_limit(weekly_hour_limit);
+    return request;
+  }
+
+  v1::Contract NewHourlyContract(const User& client, const User& freelancer,
+                                 const std::string& currency = "USD", std::int64_t rate = 5000,
+                                 int weekly_hour_limit = 10) {
+    const auto created = Client().CreateContract(
+        HourlyRequest(client, freelancer, currency, rate, weekly_hour_limit), As(ServiceBearer()));
+    INFO(created.status().ToString());
+    REQUIRE(created.ok());
+    return created->contract();
+  }
+
   StatusOr<v1::TopUpWalletResponse> TopUp(const User& client, const std::string& currency,
                                           std::int64_t amount, const std::string& key = NewId()) {
     v1::TopUpWalletRequest request;

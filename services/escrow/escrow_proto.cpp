@@ -22,6 +22,14 @@ v1::MilestoneState MilestoneStateFromName(const std::string& state) {
   return v1::MILESTONE_STATE_UNSPECIFIED;
 }
 
+v1::ContractState ContractStateFromName(const std::string& state) {
+  if (state == "active") return v1::CONTRACT_STATE_ACTIVE;
+  if (state == "completed") return v1::CONTRACT_STATE_COMPLETED;
+  if (state == "paused") return v1::CONTRACT_STATE_PAUSED;
+  if (state == "ended") return v1::CONTRACT_STATE_ENDED;
+  return v1::CONTRACT_STATE_UNSPECIFIED;
+}
+
 std::string SourceName(v1::ContractSource source) {
   switch (source) {
     case v1::CONTRACT_SOURCE_ACCEPTED_BID:
@@ -75,13 +83,24 @@ void ToProto(const ContractRecord& record, v1::Contract& contract) {
   policy.set_review_window_seconds(record.review_window_seconds);
   policy.set_dispute_response_window_seconds(record.dispute_response_window_seconds);
   policy.mutable_freelancer_fee_basis_points()->set_value(record.freelancer_fee_bps);
-  contract.set_state(record.state == "completed" ? v1::CONTRACT_STATE_COMPLETED
-                                                 : v1::CONTRACT_STATE_ACTIVE);
+  contract.set_state(ContractStateFromName(record.state));
   contract.clear_milestones();
   for (const MilestoneRecord& milestone : record.milestones) {
     ToProto(milestone, record.currency, *contract.add_milestones());
   }
   *contract.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_micros);
+  contract.clear_hourly();
+  if (record.kind == "hourly") {
+    v1::HourlyContractTerms& hourly = *contract.mutable_hourly();
+    *hourly.mutable_hourly_rate() = MoneyProto(record.currency, record.hourly_rate);
+    hourly.set_weekly_hour_limit(record.weekly_hour_limit);
+    hourly.set_start_date(record.start_date);
+  }
+  contract.set_ended_by(record.ended_by);
+  contract.clear_ended_at();
+  if (record.ended_at_micros) {
+    *contract.mutable_ended_at() = pg::TimestampFromUnixMicros(*record.ended_at_micros);
+  }
 }
 
 void ToProto(const DisputeRecord& record, v1::Dispute& dispute) {

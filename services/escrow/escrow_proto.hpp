@@ -21,6 +21,7 @@ void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64
              v1::Release& release);
 
 v1::MilestoneState MilestoneStateFromName(const std::string& state);
+v1::ContractState ContractStateFromName(const std::string& state);
 // "accepted_bid", "bought_offer"; "" for unspecified.
 std::string SourceName(v1::ContractSource source);
 

@@ -118,6 +118,7 @@ TEST_CASE("accepted bids and bought offers become one contract each, however oft
   *hourly.mutable_hourly()->mutable_hourly_rate() = M("EUR", 5000);
   hourly.mutable_hourly()->set_weekly_hour_limit(20);
   Publish(redis, "bidding", "bidding:" + NewId(), hourly);
+  Publish(redis, "bidding", "bidding:" + NewId(), hourly);  // bidding sent it twice
 
   market::bidding::v1::BidAccepted accepted = hourly;
   accepted.set_bid_id(NewId());
@@ -150,17 +151,24 @@ TEST_CASE("accepted bids and bought offers become one contract each, however oft
   REQUIRE(WaitFor([&] {
     const auto mine = escrow.Client().ListMyContracts({}, Escrow::As(client.bearer));
     if (mine.ok()) listed = *mine;
-    return mine.ok() && mine->contracts_size() >= 2;
+    return mine.ok() && mine->contracts_size() >= 3;
   }));
   std::this_thread::sleep_for(2s);  // a duplicate, were one applied, would show by now
   const auto mine = escrow.Client().ListMyContracts({}, Escrow::As(client.bearer));
   REQUIRE(mine.ok());
-  REQUIRE(mine->contracts_size() == 2);
+  REQUIRE(mine->contracts_size() == 3);
   std::map<std::string, v1::Contract> by_source;
   for (const auto& contract : mine->contracts()) by_source[contract.source_id()] = contract;
   REQUIRE(by_source.contains(accepted.bid_id()));
   REQUIRE(by_source.contains(bought.purchase_id()));
-  CHECK_FALSE(by_source.contains(hourly.bid_id()));  // hourly terms wait for the next issue
+  REQUIRE(by_source.contains(hourly.bid_id()));
+  const v1::Contract& from_hourly = by_source[hourly.bid_id()];
+  CHECK(from_hourly.milestones().empty());
+  CHECK(from_hourly.currency() == "EUR");
+  CHECK(from_hourly.hourly().hourly_rate().minor_units() == 5000);
+  CHECK(from_hourly.hourly().weekly_hour_limit() == 20);
+  CHECK(from_hourly.hourly().start_date().size() == 10);  // the creation day, UTC
+  CHECK(from_hourly.state() == v1::CONTRACT_STATE_ACTIVE);
   const v1::Contract& from_bid = by_source[accepted.bid_id()];
   CHECK(from_bid.source() == v1::CONTRACT_SOURCE_ACCEPTED_BID);
   CHECK(from_bid.milestones_size() == 2);

@@ -1,5 +1,6 @@
-// Wallets, FX rates and contracts. Milestones: milestone_handlers.cpp; disputes:
-// dispute_handlers.cpp; operator views: operator_views.cpp.
+// Wallets, FX rates and contracts. Pausing, resuming and ending: contract_state_handlers.cpp;
+// milestones: milestone_handlers.cpp; disputes: dispute_handlers.cpp; operator views:
+// operator_views.cpp.
 #include "escrow_service.hpp"
 
 #include <set>

@@ -42,6 +42,18 @@ class EscrowService final : public v1::EscrowServiceBase {
                      v1::GetContractResponse& response) override;
   Status ListMyContracts(const connect::CallContext& ctx, const v1::ListMyContractsRequest& request,
                          v1::ListMyContractsResponse& response) override;
+  Status PauseContract(const connect::CallContext& ctx, const v1::PauseContractRequest& request,
+                       v1::PauseContractResponse& response) override;
+  Status ResumeContract(const connect::CallContext& ctx, const v1::ResumeContractRequest& request,
+                        v1::ResumeContractResponse& response) override;
+  Status EndContract(const connect::CallContext& ctx, const v1::EndContractRequest& request,
+                     v1::EndContractResponse& response) override;
+  Status LogTime(const connect::CallContext& ctx, const v1::LogTimeRequest& request,
+                 v1::LogTimeResponse& response) override;
+  Status DeleteTimeEntry(const connect::CallContext& ctx, const v1::DeleteTimeEntryRequest& request,
+                         v1::DeleteTimeEntryResponse& response) override;
+  Status ListTimeEntries(const connect::CallContext& ctx, const v1::ListTimeEntriesRequest& request,
+                         v1::ListTimeEntriesResponse& response) override;
   Status FundMilestone(const connect::CallContext& ctx, const v1::FundMilestoneRequest& request,
                        v1::FundMilestoneResponse& response) override;
   Status SubmitMilestone(const connect::CallContext& ctx, const v1::SubmitMilestoneRequest& request,
