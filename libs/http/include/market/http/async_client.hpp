@@ -36,7 +36,8 @@ struct AsyncClientOptions {
 };
 
 // Called exactly once per Send(): on the calling thread when the call is refused before it
-// starts (too many in flight), otherwise on one of the client's threads. It must not block.
+// starts (too many in flight, deadline passed), otherwise on one of the client's threads. It
+// must not block.
 using AsyncDone = std::function<void(StatusOr<Response>)>;
 
 class AsyncClient {
