@@ -15,12 +15,12 @@
 #include "credit_ledger.hpp"
 #include "market/common/log.hpp"
 #include "market/connect/error_details.hpp"
+#include "market/connect/page_token.hpp"
 #include "market/events/outbox.hpp"
 #include "market/money/country.hpp"
 #include "market/money/currency.hpp"
 #include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
-#include "page_token.hpp"
 
 namespace market::bidding {
 namespace {
@@ -228,12 +228,12 @@ Status BiddingService::ListMyBids(const connect::CallContext& ctx,
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
   connect::FieldViolations violations;
   const std::vector<std::string> statuses = violations.Take(StatusFilter(request.statuses()));
-  const int page_size =
-      violations.Take(CheckPageSize(request.page().page_size(), kDefaultPageSize, kMaxPageSize));
+  const int page_size = violations.Take(
+      connect::CheckPageSize(request.page().page_size(), kDefaultPageSize, kMaxPageSize));
   const std::vector<std::string> keys =
-      violations.Take(DecodePageToken(request.page().page_token(), kMyBidsList, 1));
+      violations.Take(connect::DecodePageToken(request.page().page_token(), kMyBidsList, 1));
   std::int64_t before_seq = 0;
-  if (!keys.empty()) before_seq = violations.Take(PageKeyAsInt(keys[0]));
+  if (!keys.empty()) before_seq = violations.Take(connect::PageKeyAsInt(keys[0]));
   MARKET_RETURN_IF_ERROR(violations.ToStatus());
   MARKET_ASSIGN_OR_RETURN(
       std::vector<BidRecord> bids,
@@ -247,7 +247,7 @@ Status BiddingService::ListMyBids(const connect::CallContext& ctx,
   for (const BidRecord& bid : bids) ToProto(bid, *response.add_bids());
   if (more) {
     response.mutable_page()->set_next_page_token(
-        EncodePageToken(kMyBidsList, {std::to_string(bids.back().seq)}));
+        connect::EncodePageToken(kMyBidsList, {std::to_string(bids.back().seq)}));
   }
   return OkStatus();
 }

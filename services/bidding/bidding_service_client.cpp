@@ -13,10 +13,10 @@
 #include "market/common/log.hpp"
 #include "market/common/text.hpp"
 #include "market/connect/error_details.hpp"
+#include "market/connect/page_token.hpp"
 #include "market/events/outbox.hpp"
 #include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
-#include "page_token.hpp"
 
 namespace market::bidding {
 namespace {
@@ -128,16 +128,16 @@ Status BiddingService::ListJobBids(const connect::CallContext& ctx,
     default:
       violations.Add("sort", "must be a BidSort value");
   }
-  const int page_size =
-      violations.Take(CheckPageSize(request.page().page_size(), kDefaultPageSize, kMaxPageSize));
+  const int page_size = violations.Take(
+      connect::CheckPageSize(request.page().page_size(), kDefaultPageSize, kMaxPageSize));
   const std::vector<std::string> keys =
-      violations.Take(DecodePageToken(request.page().page_token(), ListName(order), 2));
+      violations.Take(connect::DecodePageToken(request.page().page_token(), ListName(order), 2));
   JobBidCursor after;
   if (keys.size() == 2) {
     after.key = keys[0];
-    after.seq = violations.Take(PageKeyAsInt(keys[1]));
-    const bool key_ok =
-        order == JobBidOrder::kReputation ? IsDecimal(keys[0]) : PageKeyAsInt(keys[0]).ok();
+    after.seq = violations.Take(connect::PageKeyAsInt(keys[1]));
+    const bool key_ok = order == JobBidOrder::kReputation ? IsDecimal(keys[0])
+                                                          : connect::PageKeyAsInt(keys[0]).ok();
     if (!key_ok || after.seq <= 0) {
       violations.Add("page.page_token", "is not a token this list returned");
     }
@@ -164,7 +164,7 @@ Status BiddingService::ListJobBids(const connect::CallContext& ctx,
                             : order == JobBidOrder::kReputation ? last.reputation_key
                                                                 : "0";
     response.mutable_page()->set_next_page_token(
-        EncodePageToken(ListName(order), {key, std::to_string(last.seq)}));
+        connect::EncodePageToken(ListName(order), {key, std::to_string(last.seq)}));
   }
   return OkStatus();
 }

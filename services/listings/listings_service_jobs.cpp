@@ -12,10 +12,10 @@
 #include "market/common/ids.hpp"
 #include "market/common/log.hpp"
 #include "market/connect/error_details.hpp"
+#include "market/connect/page_token.hpp"
 #include "market/events/outbox.hpp"
 #include "market/money/country.hpp"
 #include "market/pg/transaction.hpp"
-#include "page_token.hpp"
 
 namespace market::listings {
 namespace {
@@ -223,11 +223,11 @@ Status ListingsService::ListMyJobs(const connect::CallContext& ctx,
   connect::FieldViolations violations;
   const std::vector<v1::JobStatus> statuses = violations.Take(CheckStatuses(request.statuses()));
   const int page_size = violations.Take(
-      CheckPageSize(request.page().page_size(), kDefaultJobPageSize, kMaxJobPageSize));
+      connect::CheckPageSize(request.page().page_size(), kDefaultJobPageSize, kMaxJobPageSize));
   const std::vector<std::string> keys =
-      violations.Take(DecodePageToken(request.page().page_token(), kMyJobsList, 1));
+      violations.Take(connect::DecodePageToken(request.page().page_token(), kMyJobsList, 1));
   std::int64_t before_seq = 0;
-  if (!keys.empty()) before_seq = violations.Take(PageKeyAsInt(keys[0]));
+  if (!keys.empty()) before_seq = violations.Take(connect::PageKeyAsInt(keys[0]));
   MARKET_RETURN_IF_ERROR(violations.ToStatus());
   // One more than asked for tells whether another page follows.
   MARKET_ASSIGN_OR_RETURN(
@@ -242,7 +242,7 @@ Status ListingsService::ListMyJobs(const connect::CallContext& ctx,
   for (const auto& job : jobs) ToProto(job, JobAudience::kOwnerOrStaff, *response.add_jobs());
   if (more) {
     response.mutable_page()->set_next_page_token(
-        EncodePageToken(kMyJobsList, {std::to_string(jobs.back().seq)}));
+        connect::EncodePageToken(kMyJobsList, {std::to_string(jobs.back().seq)}));
   }
   return OkStatus();
 }

@@ -8,12 +8,12 @@
 #include "listings_service.hpp"
 #include "market/common/log.hpp"
 #include "market/connect/error_details.hpp"
+#include "market/connect/page_token.hpp"
 #include "market/events/outbox.hpp"
 #include "market/money/country.hpp"
 #include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 #include "offer_repository.hpp"
-#include "page_token.hpp"
 
 namespace market::listings {
 namespace {
@@ -198,11 +198,11 @@ Status ListingsService::ListMyOffers(const connect::CallContext& ctx,
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
   connect::FieldViolations violations;
   const int page_size = violations.Take(
-      CheckPageSize(request.page().page_size(), kDefaultOfferPageSize, kMaxOfferPageSize));
+      connect::CheckPageSize(request.page().page_size(), kDefaultOfferPageSize, kMaxOfferPageSize));
   const std::vector<std::string> keys =
-      violations.Take(DecodePageToken(request.page().page_token(), kMyOffersList, 1));
+      violations.Take(connect::DecodePageToken(request.page().page_token(), kMyOffersList, 1));
   std::int64_t before_seq = 0;
-  if (!keys.empty()) before_seq = violations.Take(PageKeyAsInt(keys[0]));
+  if (!keys.empty()) before_seq = violations.Take(connect::PageKeyAsInt(keys[0]));
   MARKET_RETURN_IF_ERROR(violations.ToStatus());
   MARKET_ASSIGN_OR_RETURN(
       std::vector<OfferRecord> offers,
@@ -216,7 +216,7 @@ Status ListingsService::ListMyOffers(const connect::CallContext& ctx,
   for (const auto& offer : offers) ToProto(offer, *response.add_offers());
   if (more) {
     response.mutable_page()->set_next_page_token(
-        EncodePageToken(kMyOffersList, {std::to_string(offers.back().seq)}));
+        connect::EncodePageToken(kMyOffersList, {std::to_string(offers.back().seq)}));
   }
   return OkStatus();
 }

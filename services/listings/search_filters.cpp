@@ -5,9 +5,9 @@
 #include "field_rules.hpp"
 #include "language_codes.hpp"
 #include "market/common/text.hpp"
+#include "market/connect/page_token.hpp"
 #include "market/money/country.hpp"
 #include "market/money/money.hpp"
-#include "page_token.hpp"
 
 namespace market::listings {
 namespace {
@@ -136,12 +136,12 @@ SearchBasics CheckSearchBasics(const SearchInput& input, connect::FieldViolation
     basics.amount = CheckRange(*input.range, input.range_field, violations);
   basics.order = CheckSort(input.sort, !basics.query.empty(), input.reputation_allowed, violations);
   basics.page_size = violations.Take(
-      CheckPageSize(input.page.page_size(), kDefaultSearchPageSize, kMaxSearchPageSize));
+      connect::CheckPageSize(input.page.page_size(), kDefaultSearchPageSize, kMaxSearchPageSize));
   // The token carries the order it was made for: continuing in another order would skip items.
   const std::vector<std::string> keys =
-      violations.Take(DecodePageToken(input.page.page_token(), input.list, 3));
+      violations.Take(connect::DecodePageToken(input.page.page_token(), input.list, 3));
   if (!keys.empty()) {
-    const auto seq = PageKeyAsInt(keys[2]);
+    const auto seq = connect::PageKeyAsInt(keys[2]);
     if (keys[0] != SearchOrderName(basics.order) || !IsDecimalKey(keys[1]) || !seq.ok()) {
       violations.Add("page.page_token",
                      "does not continue this search (another sort order?); start from the "
@@ -155,8 +155,8 @@ SearchBasics CheckSearchBasics(const SearchInput& input, connect::FieldViolation
 
 std::string NextSearchPageToken(std::string_view list, SearchOrder order,
                                 const std::string& sort_key, std::int64_t seq) {
-  return EncodePageToken(list,
-                         {std::string(SearchOrderName(order)), sort_key, std::to_string(seq)});
+  return connect::EncodePageToken(
+      list, {std::string(SearchOrderName(order)), sort_key, std::to_string(seq)});
 }
 
 }  // namespace market::listings

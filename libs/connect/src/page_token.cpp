@@ -1,13 +1,13 @@
-#include "page_token.hpp"
+#include "market/connect/page_token.hpp"
 
 #include <charconv>
 
 #include "market/common/base64url.hpp"
 
-namespace market::bidding {
+namespace market::connect {
 namespace {
 
-// Keys never hold a newline (numbers and decimal text), so it separates them.
+// Keys never hold a newline (numbers, UUIDs, decimal text), so it separates them.
 constexpr char kSeparator = '\n';
 constexpr std::size_t kMaxTokenLength = 512;
 
@@ -58,8 +58,8 @@ StatusOr<std::vector<std::string>> DecodePageToken(std::string_view token, std::
 StatusOr<std::int64_t> PageKeyAsInt(const std::string& key) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), value);
-  if (error != std::errc() || end != key.data() + key.size()) return BadToken();
+  if (error != std::errc() || end != key.data() + key.size() || value < 0) return BadToken();
   return value;
 }
 
-}  // namespace market::bidding
+}  // namespace market::connect

@@ -1,6 +1,7 @@
-// Page tokens: the opaque cursors of list and search methods. A token names the kind of list it
-// belongs to and the sort key of the last item returned, so the next page continues strictly
-// after it (keyset pagination: items inserted meanwhile neither repeat nor push others out).
+// Page tokens: the opaque cursors of every service's list and search methods. A token names the
+// kind of list it belongs to and the sort key of the last item returned, so the next page continues
+// strictly after it (keyset pagination: items inserted meanwhile neither repeat nor push others
+// out).
 //
 //   const std::string token = EncodePageToken("jobs.mine", {std::to_string(last.seq)});
 //   MARKET_ASSIGN_OR_RETURN(auto keys, DecodePageToken(request.page().page_token(), "jobs.mine",
@@ -19,7 +20,7 @@
 
 #include "market/common/statusor.hpp"
 
-namespace market::listings {
+namespace market::connect {
 
 // Page sizes: 0 means `default_size`; above `max_size` is invalid_argument.
 StatusOr<int> CheckPageSize(int page_size, int default_size, int max_size);
@@ -34,4 +35,4 @@ StatusOr<std::vector<std::string>> DecodePageToken(std::string_view token, std::
 // A key that must be a decimal int64, for cursors on seq.
 StatusOr<std::int64_t> PageKeyAsInt(const std::string& key);
 
-}  // namespace market::listings
+}  // namespace market::connect
