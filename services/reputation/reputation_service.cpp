@@ -9,9 +9,9 @@
 
 #include "contract_repository.hpp"
 #include "market/auth/principal.hpp"
-#include "market/common/base64url.hpp"
 #include "market/common/ids.hpp"
 #include "market/common/log.hpp"
+#include "market/connect/page_token.hpp"
 #include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 #include "review_repository.hpp"
@@ -36,29 +36,24 @@ Status CheckId(const std::string& id, std::string_view field, std::string_view w
   return OkStatus();
 }
 
-// Page tokens: base64url of "<created_at micros>/<review id>", the keyset position.
-std::string EncodePageToken(const ReviewCursor& cursor) {
-  return Base64UrlEncode(std::to_string(cursor.created_at_micros) + "/" + cursor.id);
+constexpr std::string_view kReviewsList = "reviews";
+
+std::string EncodeReviewsToken(const ReviewCursor& cursor) {
+  return connect::EncodePageToken(kReviewsList,
+                                  {std::to_string(cursor.created_at_micros), cursor.id});
 }
 
-StatusOr<std::optional<ReviewCursor>> DecodePageToken(const std::string& token) {
-  if (token.empty()) return std::optional<ReviewCursor>();
-  const auto invalid = InvalidArgumentError("page.page_token: not a token this method returned");
-  const std::optional<std::string> text = Base64UrlDecode(token);
-  if (!text) return invalid;
-  const auto slash = text->find('/');
-  if (slash == std::string::npos || slash == 0) return invalid;
-  ReviewCursor cursor;
-  cursor.id = text->substr(slash + 1);
-  if (!ids::IsUuid(cursor.id)) return invalid;
-  try {
-    std::size_t used = 0;
-    cursor.created_at_micros = std::stoll(text->substr(0, slash), &used);
-    if (used != slash) return invalid;
-  } catch (const std::exception&) {
-    return invalid;
+// The keyset position after which the next page starts; none for the first page.
+StatusOr<std::optional<ReviewCursor>> DecodeReviewsToken(const std::string& token) {
+  MARKET_ASSIGN_OR_RETURN(const std::vector<std::string> keys,
+                          connect::DecodePageToken(token, kReviewsList, 2));
+  if (keys.empty()) return std::optional<ReviewCursor>();
+  if (!ids::IsUuid(keys[1])) {
+    return InvalidArgumentError("page.page_token: not a token this method returned");
   }
-  return std::optional<ReviewCursor>(cursor);
+  MARKET_ASSIGN_OR_RETURN(const std::int64_t created_at_micros, connect::PageKeyAsInt(keys[0]));
+  return std::optional<ReviewCursor>(
+      ReviewCursor{.created_at_micros = created_at_micros, .id = keys[1]});
 }
 
 }  // namespace
@@ -168,15 +163,10 @@ Status ReputationService::ListReviews(const connect::CallContext& ctx,
   if (!v1::Direction_IsValid(request.direction())) {
     return InvalidArgumentError("direction: unknown value");
   }
-  const int page_size = request.page().page_size();
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return InvalidArgumentError("page.page_size: must be 0 (default " +
-                                std::to_string(kDefaultPageSize) + ") to " +
-                                std::to_string(kMaxPageSize));
-  }
-  const int limit = page_size == 0 ? kDefaultPageSize : page_size;
+  MARKET_ASSIGN_OR_RETURN(const int limit, connect::CheckPageSize(request.page().page_size(),
+                                                                  kDefaultPageSize, kMaxPageSize));
   MARKET_ASSIGN_OR_RETURN(const std::optional<ReviewCursor> after,
-                          DecodePageToken(request.page().page_token()));
+                          DecodeReviewsToken(request.page().page_token()));
   MARKET_ASSIGN_OR_RETURN(
       std::vector<v1::Review> reviews,
       pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline, .read_only = true},
@@ -190,7 +180,7 @@ Status ReputationService::ListReviews(const connect::CallContext& ctx,
   for (v1::Review& review : reviews) *response.add_reviews() = std::move(review);
   if (more) {
     response.mutable_page()->set_next_page_token(
-        EncodePageToken(CursorOf(response.reviews(limit - 1))));
+        EncodeReviewsToken(CursorOf(response.reviews(limit - 1))));
   }
   return OkStatus();
 }
