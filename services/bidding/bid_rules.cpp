@@ -11,6 +11,19 @@ bool JobCopy::Invited(const std::string& freelancer_id) const {
          invited_freelancer_ids.end();
 }
 
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const std::string& item : items) {
+    if (!joined.empty()) joined += ", ";
+    joined += item;
+  }
+  return joined;
+}
+
+}  // namespace
+
 Status RuleError(StatusCode code, std::string_view reason, std::string message) {
   return Status(code, std::move(message)).WithDetail(connect::ErrorInfo(reason, kReasonDomain));
 }
@@ -51,6 +64,24 @@ Status CheckCanBid(const JobCopy& job, const auth::Principal& freelancer,
         "job_id: the job does not take bids from your country (" + freelancer.country + ")");
   }
   return OkStatus();
+}
+
+Status CheckLanguages(const JobCopy& job,
+                      const std::optional<std::vector<std::string>>& languages) {
+  if (job.allowed_languages.empty()) return OkStatus();
+  if (languages) {
+    for (const std::string& language : *languages) {
+      if (std::find(job.allowed_languages.begin(), job.allowed_languages.end(), language) !=
+          job.allowed_languages.end()) {
+        return OkStatus();
+      }
+    }
+  }
+  const std::string listed = languages && !languages->empty() ? Join(*languages) : "no languages";
+  return RuleError(StatusCode::kPermissionDenied, kLanguageNotAllowed,
+                   "job_id: the job takes bids from freelancers who speak " +
+                       Join(job.allowed_languages) + "; your profile lists " + listed +
+                       " (UpsertMyProfile sets them)");
 }
 
 Status CheckTermsFitJob(const Terms& terms, const JobCopy& job) {

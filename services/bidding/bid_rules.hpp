@@ -5,14 +5,13 @@
 //
 //   MARKET_RETURN_IF_ERROR(CheckCanBid(job, caller, now));     // in the transaction that
 //   MARKET_RETURN_IF_ERROR(CheckTermsFitJob(terms, job));      // holds the job's row lock
-//
-// Languages: a token carries the freelancer's country but not its languages, and listings does
-// not publish profile events yet, so allowed_languages is not enforced (see README.md).
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bid_terms.hpp"
 #include "job_copy.hpp"
@@ -29,6 +28,7 @@ inline constexpr std::string_view kOwnJob = "OWN_JOB";
 inline constexpr std::string_view kJobNotOpen = "JOB_NOT_OPEN";
 inline constexpr std::string_view kBidDeadlinePassed = "BID_DEADLINE_PASSED";
 inline constexpr std::string_view kCountryNotAllowed = "COUNTRY_NOT_ALLOWED";
+inline constexpr std::string_view kLanguageNotAllowed = "LANGUAGE_NOT_ALLOWED";
 inline constexpr std::string_view kCurrencyMismatch = "CURRENCY_MISMATCH";
 inline constexpr std::string_view kBidKindMismatch = "BID_KIND_MISMATCH";
 inline constexpr std::string_view kActiveBidExists = "ACTIVE_BID_EXISTS";
@@ -49,6 +49,11 @@ Status JobNotFound();
 // and before its deadline (BID_DEADLINE_PASSED), and allows its country (COUNTRY_NOT_ALLOWED).
 Status CheckCanBid(const JobCopy& job, const auth::Principal& freelancer,
                    std::chrono::system_clock::time_point now);
+
+// Whether a freelancer whose profile lists `languages` (none: bidding has seen no profile) speaks
+// one of the job's allowed languages; a job allowing none takes anyone (LANGUAGE_NOT_ALLOWED,
+// permission_denied like the countries).
+Status CheckLanguages(const JobCopy& job, const std::optional<std::vector<std::string>>& languages);
 
 // Whether the job still takes changes to bids at `now`: open and before its deadline.
 Status CheckOpenForBids(const JobCopy& job, std::chrono::system_clock::time_point now);

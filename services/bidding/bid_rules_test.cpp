@@ -182,6 +182,20 @@ TEST_CASE("who may bid on which job, with codes and reasons", "[bidding]") {
   CHECK(CheckCanBid(allowed, Freelancer("DE"), kNow).ok());
 }
 
+TEST_CASE("a job's allowed languages need one of them on the freelancer's profile", "[bidding]") {
+  JobCopy job = OpenJob();
+  CHECK(CheckLanguages(job, std::nullopt).ok());
+  job.allowed_languages = {"de", "pl"};
+  const Status no_profile = CheckLanguages(job, std::nullopt);
+  CHECK(no_profile.code() == StatusCode::kPermissionDenied);
+  CHECK(ReasonOf(no_profile) == "LANGUAGE_NOT_ALLOWED");
+  CHECK(ReasonOf(CheckLanguages(job, std::vector<std::string>{})) == "LANGUAGE_NOT_ALLOWED");
+  const Status other = CheckLanguages(job, std::vector<std::string>{"en", "fr"});
+  CHECK(ReasonOf(other) == "LANGUAGE_NOT_ALLOWED");
+  CHECK(other.message().find("de, pl") != std::string::npos);
+  CHECK(CheckLanguages(job, std::vector<std::string>{"en", "pl"}).ok());
+}
+
 TEST_CASE("bid terms must fit the job's budget kind and currency", "[bidding]") {
   const Terms fixed_eur = *ValidateTerms(FixedTerms(5000, {5000}));
   JobCopy job = OpenJob();

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "bidding_identity.hpp"
+#include "freelancer_languages.hpp"
 #include "job_events.hpp"
 #include "market/events/outbox.hpp"
 
@@ -22,7 +23,9 @@ Status BiddingApp::Start(runtime::ServiceParts& parts, connect::Router& router) 
   parts.background.AddConsumer(
       {.stream = listings_stream_, .group = std::string(kIdentity.name), .consumer_name = {}},
       [clock = clock_](pqxx::work& tx, const events::v1::EventEnvelope& event) -> Status {
-        return ApplyJobEvent(tx, event, clock);
+        // One stream, two kinds of copies: the jobs and the freelancers' languages.
+        MARKET_RETURN_IF_ERROR(ApplyJobEvent(tx, event, clock));
+        return ApplyProfileEvent(tx, event);
       });
   return OkStatus();
 }

@@ -95,6 +95,27 @@ TEST_CASE("placing a bid follows the job's rules, each with its code and reason"
     CHECK(ReasonOf(german.status()) == "COUNTRY_NOT_ALLOWED");
     CHECK(bidding.Place(Freelancer("FR"), french_only.id(), FixedTerms(200000)).ok());
   }
+  SECTION("the job's allowed languages apply to the languages of the freelancer's profile") {
+    lv1::Job german_speakers = OpenJob(client);
+    german_speakers.add_allowed_languages("de");
+    bidding.PostJob(german_speakers);
+    auto no_profile = bidding.Place(freelancer, german_speakers.id(), FixedTerms(200000));
+    CHECK(CodeOf(no_profile) == StatusCode::kPermissionDenied);
+    CHECK(ReasonOf(no_profile.status()) == "LANGUAGE_NOT_ALLOWED");
+    CHECK(no_profile.status().message().find("no languages") != std::string::npos);
+
+    bidding.PublishProfile(freelancer, {"en", "fr"}, 1);
+    auto french = bidding.Place(freelancer, german_speakers.id(), FixedTerms(200000));
+    CHECK(ReasonOf(french.status()) == "LANGUAGE_NOT_ALLOWED");
+    CHECK(french.status().message().find("en, fr") != std::string::npos);
+
+    bidding.PublishProfile(freelancer, {"en", "de"}, 3);
+    // A late event of an older profile version changes nothing.
+    bidding.PublishProfile(freelancer, {"en"}, 2);
+    CHECK(bidding.Place(freelancer, german_speakers.id(), FixedTerms(200000)).ok());
+    // A job allowing any language takes a freelancer without a profile.
+    CHECK(bidding.Place(Freelancer("DE"), job.id(), FixedTerms(200000)).ok());
+  }
   SECTION("the currency must be the job's") {
     auto bid = bidding.Place(freelancer, job.id(), FixedTerms(200000, "USD"));
     CHECK(CodeOf(bid) == StatusCode::kFailedPrecondition);

@@ -165,12 +165,29 @@ class Bidding {
   // Publishes a job event as listings' relay would and waits until bidding applied it.
   template <typename Event>
   void PublishJob(const Event& event) {
+    PublishListingsEvent(event, event.job().id());
+  }
+
+  // Listings' ProfileUpdated: the freelancer's profile lists `languages`.
+  void PublishProfile(const Account& freelancer, const std::vector<std::string>& languages,
+                      std::int64_t version) {
+    lv1::ProfileUpdated profile;
+    profile.set_freelancer_id(freelancer.id);
+    for (const std::string& language : languages) profile.add_languages(language);
+    profile.set_country(freelancer.country);
+    profile.set_version(version);
+    PublishListingsEvent(profile, freelancer.id);
+  }
+
+  // Adds the event to listings' stream and waits until bidding's consumer has applied it.
+  void PublishListingsEvent(const google::protobuf::Message& event,
+                            const std::string& aggregate_id) {
     events::v1::EventEnvelope envelope;
     const std::string event_id = "listings:" + NewId();
     envelope.set_event_id(event_id);
     envelope.set_source("listings");
     envelope.set_type(event.GetDescriptor()->full_name());
-    envelope.set_aggregate_id(event.job().id());
+    envelope.set_aggregate_id(aggregate_id);
     envelope.mutable_payload()->PackFrom(event);
     REQUIRE(events_
                 .Command({"XADD", listings_stream_, "*", "event_id", event_id, "envelope",

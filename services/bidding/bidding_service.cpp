@@ -13,6 +13,7 @@
 #include "bid_terms.hpp"
 #include "bidding_identity.hpp"
 #include "credit_ledger.hpp"
+#include "freelancer_languages.hpp"
 #include "market/common/log.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/connect/page_token.hpp"
@@ -85,6 +86,10 @@ Status BiddingService::PlaceBid(const connect::CallContext& ctx, const v1::Place
             std::optional<JobCopy> job = FindJob(tx, request.job_id(), RowLock::kShare);
             if (!job) return JobNotFound();
             MARKET_RETURN_IF_ERROR(CheckCanBid(*job, caller, now));
+            if (!job->allowed_languages.empty()) {
+              MARKET_RETURN_IF_ERROR(
+                  CheckLanguages(*job, FindFreelancerLanguages(tx, caller.subject)));
+            }
             MARKET_RETURN_IF_ERROR(CheckTermsFitJob(terms, *job));
             const bool invited = job->Invited(caller.subject);
             const int cost = invited ? 0 : policy_.BidCost(job->expected_duration);

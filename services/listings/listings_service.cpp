@@ -3,8 +3,10 @@
 #include <string_view>
 #include <utility>
 
+#include "listings_identity.hpp"
 #include "market/common/ids.hpp"
 #include "market/common/log.hpp"
+#include "market/events/outbox.hpp"
 #include "market/money/country.hpp"
 #include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
@@ -49,6 +51,17 @@ void ListingsService::CacheProfile(const v1::FreelancerProfile& profile, std::in
   profiles_cache_.Put(profile.freelancer_id(), revision, profile.SerializeAsString());
 }
 
+// Bidding applies a job's allowed languages from these (ProfileUpdated in listings.proto).
+Status EnqueueProfileUpdated(pqxx::work& tx, const ProfileRecord& record) {
+  v1::ProfileUpdated event;
+  event.set_freelancer_id(record.freelancer_id);
+  for (const std::string& language : record.fields.languages) event.add_languages(language);
+  event.set_country(record.country);
+  event.set_version(record.version);
+  *event.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
+  return events::Enqueue(tx, kIdentity.name, record.freelancer_id, event);
+}
+
 StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx) {
   return AccountCaller(ctx);
 }
@@ -72,13 +85,16 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
     return FailedPreconditionError(
         "country: the caller's account has no ISO 3166-1 country; sign in again");
   }
-  MARKET_ASSIGN_OR_RETURN(const ProfileRecord record,
-                          pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
-                                            [&](pqxx::work& tx) -> StatusOr<ProfileRecord> {
-                                              return WriteProfile(tx, caller.subject,
-                                                                  caller.country, fields,
-                                                                  request.expected_version());
-                                            }));
+  MARKET_ASSIGN_OR_RETURN(
+      const ProfileRecord record,
+      pg::InTransaction(pool_, pg::TxOptions{.deadline = ctx.deadline},
+                        [&](pqxx::work& tx) -> StatusOr<ProfileRecord> {
+                          MARKET_ASSIGN_OR_RETURN(ProfileRecord written,
+                                                  WriteProfile(tx, caller.subject, caller.country,
+                                                               fields, request.expected_version()));
+                          MARKET_RETURN_IF_ERROR(EnqueueProfileUpdated(tx, written));
+                          return written;
+                        }));
   log::Info("profile written",
             {{"freelancer_id", record.freelancer_id}, {"version", record.version}});
   ToProto(record, *response.mutable_profile());

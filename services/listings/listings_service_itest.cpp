@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <boost/beast/http.hpp>
+#include <pqxx/pqxx>
 
 #include "listings_app.hpp"
 #include "listings_identity.hpp"
@@ -153,6 +154,22 @@ class Listings {
 
   http::Endpoint Endpoint() const { return started_.endpoint(); }
   http::Client& HttpClient() { return *http_; }
+
+  // The ProfileUpdated events of `freelancer_id` in the outbox, published or not, newest last.
+  std::vector<v1::ProfileUpdated> ProfileEvents(const std::string& freelancer_id) {
+    pqxx::connection connection(started_.database().dsn);
+    pqxx::work tx(connection);
+    tx.exec("SET search_path TO " + tx.quote_name(started_.database().schema));
+    std::vector<v1::ProfileUpdated> found;
+    for (const auto& row :
+         tx.exec_params("SELECT payload FROM outbox WHERE event_type = "
+                        "'market.listings.v1.ProfileUpdated' AND aggregate_id = $1 ORDER BY id",
+                        freelancer_id)) {
+      const pqxx::binarystring bytes(row[0]);
+      REQUIRE(found.emplace_back().ParseFromArray(bytes.data(), static_cast<int>(bytes.size())));
+    }
+    return found;
+  }
 
  private:
   testing::StartedService started_;
@@ -304,6 +321,14 @@ TEST_CASE("a freelancer's own profile is stored and any authenticated caller can
   }
   SECTION("but not without a token") {
     CHECK(CodeOf(listings.Get(freelancer, "")) == StatusCode::kUnauthenticated);
+  }
+  SECTION("each write tells bidding the profile's languages, in the write's transaction") {
+    const auto events = listings.ProfileEvents(freelancer);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].version() == 1);
+    CHECK(events[0].country() == "DE");
+    CHECK(std::vector<std::string>(events[0].languages().begin(), events[0].languages().end()) ==
+          std::vector<std::string>(stored->languages().begin(), stored->languages().end()));
   }
   SECTION("the country follows the token, and each write raises the version") {
     auto request = GoodProfile();

@@ -1,0 +1,47 @@
+#include "freelancer_languages.hpp"
+
+#include "market/common/ids.hpp"
+#include "market/listings/v1/listings.pb.h"
+#include "market/pg/arrays.hpp"
+
+namespace market::bidding {
+namespace {
+
+namespace lv1 = listings::v1;
+
+constexpr std::string_view kUpsertLanguages = R"sql(
+INSERT INTO freelancer_languages (freelancer_id, languages, version)
+VALUES ($1, $2::text[], $3)
+ON CONFLICT (freelancer_id) DO UPDATE
+SET languages = EXCLUDED.languages, version = EXCLUDED.version, updated_at = now()
+WHERE freelancer_languages.version <= EXCLUDED.version
+)sql";
+
+constexpr std::string_view kSelectLanguages =
+    "SELECT languages FROM freelancer_languages WHERE freelancer_id = $1";
+
+}  // namespace
+
+Status ApplyProfileEvent(pqxx::work& tx, const events::v1::EventEnvelope& event) {
+  if (!event.payload().Is<lv1::ProfileUpdated>()) return OkStatus();
+  lv1::ProfileUpdated profile;
+  if (!event.payload().UnpackTo(&profile)) {
+    return InvalidArgumentError("payload: not a readable ProfileUpdated");
+  }
+  if (!ids::IsUuid(profile.freelancer_id())) {
+    return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
+  }
+  const std::vector<std::string> languages(profile.languages().begin(), profile.languages().end());
+  tx.exec_params(std::string(kUpsertLanguages), profile.freelancer_id(),
+                 pg::ToArrayLiteral(languages), profile.version());
+  return OkStatus();
+}
+
+std::optional<std::vector<std::string>> FindFreelancerLanguages(pqxx::work& tx,
+                                                                const std::string& freelancer_id) {
+  const pqxx::result rows = tx.exec_params(std::string(kSelectLanguages), freelancer_id);
+  if (rows.empty()) return std::nullopt;
+  return pg::ReadTextArray(rows[0]["languages"]);
+}
+
+}  // namespace market::bidding
