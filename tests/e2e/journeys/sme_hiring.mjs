@@ -204,6 +204,10 @@ await m.journey('an SME in Germany hires a freelancer in India', async () => {
     const deadline = Date.parse(submitted.milestone.reviewDeadline);
     // Escrow dies while the window runs; the approval must still come, once.
     await m.killAndAwaitRestart('escrow');
+    if (Date.now() < deadline - 1000) {
+      const waiting = await m.contract(client, contract.id);
+      assert.equal(waiting.milestones[1].state, 'MILESTONE_STATE_SUBMITTED', 'still in its window');
+    }
     const settled = await m.eventually('the review window passes', async () => {
       const now = await m.contract(client, contract.id);
       return now.state === 'CONTRACT_STATE_COMPLETED' && now;
