@@ -4,6 +4,12 @@
 # schema per service, starts the five services, prints where each listens, and on Ctrl-C (or
 # SIGTERM) stops everything cleanly.
 #
+# It supervises the services: one that dies unexpectedly (a crash, a SIGKILL) is restarted after
+# a short backoff (1 s, doubling up to 30 s, back to 1 s once a run lasted a minute), and each
+# restart is logged here and in the service's log. $state_dir/pids/<service> holds the pid of
+# each running service process, so a test can kill one and wait for it to come back.
+# MARKET_STACK_SKIP_BUILD=1 skips installing and building (tests reuse MARKET_BUILD_DIR).
+#
 # Ports: gateway 8080, listings 8081, bidding 8082, escrow 8083, reputation 8084,
 # PostgreSQL 15432, Redis 16379 (events: Streams, durable) and 16380 (cache: rate limits,
 # throttles; nothing on disk). Override with MARKET_STACK_* variables below.
@@ -24,9 +30,11 @@ declare -A ports=(
 )
 services=(listings bidding escrow reputation gateway)
 
-"$repo/deploy/local/build.sh" "$build_dir"
+if [ "${MARKET_STACK_SKIP_BUILD:-0}" != 1 ]; then
+  "$repo/deploy/local/build.sh" "$build_dir"
+fi
 
-mkdir -p "$state_dir/logs"
+mkdir -p "$state_dir/logs" "$state_dir/pids"
 infra="$repo/deploy/local/infra.sh"
 # Passwords for the superuser, Redis and each service role, generated once into
 # $state_dir/secrets (mode 0600). They travel in environment variables, which only this user
@@ -46,12 +54,12 @@ fi
 keys_dir=$state_dir/keys
 verify_keys=$("$repo/deploy/local/token-keys.sh" "$keys_dir" local)
 
-pids=()
+supervisors=()
 stop_all() {
   trap - INT TERM EXIT
   echo "stopping services..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${supervisors[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${supervisors[@]}"; do wait "$pid" 2>/dev/null || true; done
   "$repo/deploy/local/infra.sh" stop "$state_dir"
   echo "stopped."
 }
@@ -64,22 +72,57 @@ for svc in listings bidding escrow reputation; do
   upstreams+=("MARKET_UPSTREAM_${svc^^}=127.0.0.1:${ports[$svc]}")
 done
 
-for svc in "${services[@]}"; do
-  password=$("$infra" secret "$state_dir" "pg-$svc")
-  MARKET_DB_PASSWORD=$password "$build_dir/libs/pg/market-db-bootstrap" \
-    --admin-dsn "postgresql://postgres@127.0.0.1:$pg_port/market" \
-    --schema "$svc" --role "market_$svc"
-  signer=$svc
+start_service() {  # start_service SVC PASSWORD: one process of the service, in the background
+  local svc=$1 signer=$1
   [ "$svc" = gateway ] && signer=users
   # The services need no superuser.
   env -u PGPASSWORD MARKET_HTTP_ADDRESS="$address" MARKET_HTTP_PORT="${ports[$svc]}" \
-    MARKET_PG_PORT="$pg_port" MARKET_PG_PASSWORD="$password" \
+    MARKET_PG_PORT="$pg_port" MARKET_PG_PASSWORD="$2" \
     MARKET_REDIS_EVENTS_PORT="$redis_port" MARKET_REDIS_EVENTS_PASSWORD="$redis_password" \
     MARKET_REDIS_CACHE_PORT="$redis_cache_port" MARKET_REDIS_CACHE_PASSWORD="$redis_password" \
     MARKET_TOKEN_SIGNING_KEY="$keys_dir/$signer.pem" MARKET_TOKEN_SIGNING_KID="local-$signer" \
     MARKET_TOKEN_VERIFY_KEYS="$verify_keys" "${upstreams[@]}" \
     "$build_dir/services/$svc/market-$svc" >>"$state_dir/logs/$svc.log" 2>&1 &
-  pids+=($!)
+}
+
+# supervise SVC PASSWORD (in a subshell): runs the service until SIGTERM, restarting it whenever
+# it exits on its own. On SIGTERM it passes the signal on and waits for the service to drain.
+supervise() {
+  local svc=$1 child="" sleeper="" stopping=0 delay=1 started status
+  trap 'stopping=1; kill -TERM $child $sleeper 2>/dev/null || true' TERM
+  while [ "$stopping" = 0 ]; do
+    started=$SECONDS
+    start_service "$svc" "$2"
+    child=$!
+    [ "$stopping" = 1 ] && kill -TERM "$child"
+    echo "$child" >"$state_dir/pids/$svc.new"
+    mv "$state_dir/pids/$svc.new" "$state_dir/pids/$svc"
+    # A trapped signal interrupts wait; wait again until the process has really gone. (wait's
+    # stderr would carry bash's own "Killed" line, which the line below says better.)
+    status=0
+    wait "$child" 2>/dev/null || status=$?
+    while kill -0 "$child" 2>/dev/null; do wait "$child" 2>/dev/null || status=$?; done
+    child=""
+    [ "$stopping" = 1 ] && break
+    [ $((SECONDS - started)) -ge 60 ] && delay=1
+    echo "$(date -u +%FT%TZ) run.sh: $svc exited with status $status; restarting in ${delay}s" |
+      tee -a "$state_dir/logs/$svc.log" >&2
+    sleep "$delay" &
+    sleeper=$!
+    wait "$sleeper" || true
+    sleeper=""
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  done
+  rm -f "$state_dir/pids/$svc"
+}
+
+for svc in "${services[@]}"; do
+  password=$("$infra" secret "$state_dir" "pg-$svc")
+  MARKET_DB_PASSWORD=$password "$build_dir/libs/pg/market-db-bootstrap" \
+    --admin-dsn "postgresql://postgres@127.0.0.1:$pg_port/market" \
+    --schema "$svc" --role "market_$svc"
+  supervise "$svc" "$password" &
+  supervisors+=($!)
 done
 
 for svc in "${services[@]}"; do
@@ -99,6 +142,5 @@ echo "PostgreSQL 127.0.0.1:$pg_port  Redis events 127.0.0.1:$redis_port" \
   " cache 127.0.0.1:$redis_cache_port  (data: $state_dir)"
 echo "Ready. Try: curl -s -H 'Content-Type: application/json' -d '{}' http://$address:${ports[gateway]}/grpc.health.v1.Health/Check"
 echo "Ctrl-C stops everything."
-wait -n "${pids[@]}" || true
-echo "a service exited unexpectedly; see $state_dir/logs" >&2
-exit 1
+# The supervisors run until stop_all ends them; a signal interrupts this wait and runs the trap.
+wait

@@ -6,8 +6,9 @@
 namespace market::escrow {
 namespace {
 
-Status Create(pqxx::work& tx, const v1::CreateContractRequest& request) {
-  MARKET_ASSIGN_OR_RETURN(NewContract terms, ValidateContract(request));
+Status Create(pqxx::work& tx, const v1::CreateContractRequest& request,
+              const PolicyDefaults& defaults) {
+  MARKET_ASSIGN_OR_RETURN(NewContract terms, ValidateContract(request, defaults));
   MARKET_ASSIGN_OR_RETURN(auto created, CreateContract(tx, std::move(terms)));
   if (created.second) {
     log::Info("contract created from event",
@@ -18,20 +19,21 @@ Status Create(pqxx::work& tx, const v1::CreateContractRequest& request) {
 
 }  // namespace
 
-Status ApplyContractEvent(pqxx::work& tx, const market::events::v1::EventEnvelope& event) {
+Status ApplyContractEvent(pqxx::work& tx, const market::events::v1::EventEnvelope& event,
+                          const PolicyDefaults& defaults) {
   if (event.type() == market::bidding::v1::BidAccepted::descriptor()->full_name()) {
     market::bidding::v1::BidAccepted accepted;
     if (!event.payload().UnpackTo(&accepted)) {
       return InvalidArgumentError("payload: not a readable BidAccepted");
     }
-    return Create(tx, FromBidAccepted(accepted));
+    return Create(tx, FromBidAccepted(accepted), defaults);
   }
   if (event.type() == market::listings::v1::OfferBought::descriptor()->full_name()) {
     market::listings::v1::OfferBought bought;
     if (!event.payload().UnpackTo(&bought)) {
       return InvalidArgumentError("payload: not a readable OfferBought");
     }
-    return Create(tx, FromOfferBought(bought));
+    return Create(tx, FromOfferBought(bought), defaults);
   }
   return OkStatus();
 }

@@ -4,7 +4,9 @@
 // skipped.
 //
 //   parts.background.AddConsumer({.stream = events::StreamName("bidding"), .group = "escrow"},
-//                                ApplyContractEvent);
+//                                [defaults](pqxx::work& tx, const auto& event) {
+//                                  return ApplyContractEvent(tx, event, defaults);
+//                                });
 #pragma once
 
 #include <pqxx/result>
@@ -12,6 +14,7 @@
 
 #include "market/common/status.hpp"
 #include "market/events/v1/events.pb.h"
+#include "policy_defaults.hpp"
 
 namespace market::escrow {
 
@@ -19,6 +22,8 @@ inline constexpr std::string_view kConsumerGroup = "escrow";
 
 // Invalid terms are invalid_argument: the consumer retries them up to
 // its limit and then moves them to dead_events.
-Status ApplyContractEvent(pqxx::work& tx, const market::events::v1::EventEnvelope& event);
+// The contract gets the timers of `defaults`, since the events carry none.
+Status ApplyContractEvent(pqxx::work& tx, const market::events::v1::EventEnvelope& event,
+                          const PolicyDefaults& defaults);
 
 }  // namespace market::escrow

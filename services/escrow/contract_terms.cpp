@@ -115,7 +115,8 @@ StatusOr<std::string> ValidateText(std::string_view value, std::string_view fiel
   return std::string(trimmed);
 }
 
-StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request) {
+StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request,
+                                       const PolicyDefaults& defaults) {
   NewContract contract;
   ContractRecord& t = contract.terms;
   t.source = SourceName(request.source());
@@ -170,7 +171,7 @@ StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request)
   MARKET_RETURN_IF_ERROR(ValidateWindow(policy.dispute_response_window_seconds(),
                                         "policy.dispute_response_window_seconds"));
   t.review_window_seconds = policy.review_window_seconds() > 0 ? policy.review_window_seconds()
-                                                               : kDefaultReviewWindowSeconds;
+                                                               : defaults.review_window_seconds;
   t.dispute_response_window_seconds = policy.dispute_response_window_seconds() > 0
                                           ? policy.dispute_response_window_seconds()
                                           : kDefaultDisputeResponseWindowSeconds;

@@ -17,15 +17,14 @@
 #include "market/common/statusor.hpp"
 #include "market/escrow/v1/escrow.pb.h"
 #include "market/listings/v1/listings.pb.h"
+#include "policy_defaults.hpp"
 
 namespace market::escrow {
 
 inline constexpr int kMaxMilestones = 50;
 inline constexpr std::size_t kMaxTitleLength = 200;
 inline constexpr std::size_t kMaxTextLength = 2000;
-inline constexpr std::int64_t kDefaultReviewWindowSeconds = 14 * 24 * 3600;
 inline constexpr std::int64_t kDefaultDisputeResponseWindowSeconds = 7 * 24 * 3600;
-inline constexpr std::int64_t kMaxWindowSeconds = 90 * 24 * 3600;
 inline constexpr int kDefaultFreelancerFeeBasisPoints = 1000;
 inline constexpr int kMaxFreelancerFeeBasisPoints = 5000;
 // The largest contract total, in major units.
@@ -37,7 +36,8 @@ inline constexpr int kMaxWeeklyHourLimit = 168;
 inline constexpr int kMaxStartDaysAhead = 365;
 
 // The checked terms with defaults filled in; fx_rate is left for CreateContract to lock.
-StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request);
+StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request,
+                                       const PolicyDefaults& defaults = {});
 
 // A text field trimmed, 1 to `max_length` code points, valid UTF-8, without control characters
 // (line breaks allowed when `multi_line`).

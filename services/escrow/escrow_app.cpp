@@ -7,8 +7,13 @@
 
 namespace market::escrow {
 
+Status EscrowApp::Configure(config::Env& env) {
+  defaults_ = PolicyDefaults::FromEnv(env);
+  return OkStatus();
+}
+
 Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
-  service_ = std::make_unique<EscrowService>(parts.pg, payments_);
+  service_ = std::make_unique<EscrowService>(parts.pg, payments_, defaults_);
   v1::Register(router, *service_);
   approver_ = std::make_unique<AutoApprover>(parts.pg);
   parts.background.Add({.name = "escrow-auto-approve", .interval = std::chrono::seconds(1)},
@@ -17,7 +22,11 @@ Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
     events::ConsumerOptions options;
     options.stream = events::StreamName(source);
     options.group = std::string(kConsumerGroup);  // the host fills in the consumer name
-    parts.background.AddConsumer(std::move(options), ApplyContractEvent);
+    parts.background.AddConsumer(
+        std::move(options),
+        [defaults = defaults_](pqxx::work& tx, const events::v1::EventEnvelope& event) {
+          return ApplyContractEvent(tx, event, defaults);
+        });
   }
   return OkStatus();
 }

@@ -9,15 +9,18 @@
 #include "escrow_service.hpp"
 #include "market/runtime/service.hpp"
 #include "payment_provider.hpp"
+#include "policy_defaults.hpp"
 
 namespace market::escrow {
 
 class EscrowApp final : public runtime::Service {
  public:
+  Status Configure(config::Env& env) override;
   Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
 
  private:
   SandboxPaymentProvider payments_;
+  PolicyDefaults defaults_;
   std::unique_ptr<EscrowService> service_;
   std::unique_ptr<AutoApprover> approver_;
 };

@@ -178,6 +178,68 @@ TEST_CASE("accepted bids and bought offers become one contract each, however oft
   CHECK(from_offer.milestones(0).title() == "Landing page in a week");
 }
 
+TEST_CASE("contracts without a review window get the platform's, frozen at creation",
+          "[escrow][events][auto-approve]") {
+  SECTION("the variable's range and default") {
+    config::Env unset(std::map<std::string, std::string>{});
+    CHECK(PolicyDefaults::FromEnv(unset).review_window_seconds == 14 * 24 * 3600);
+    CHECK(unset.Check().ok());
+    for (const char* bad : {"0", "7776001", "soon"}) {
+      config::Env env(std::map<std::string, std::string>{{"MARKET_ESCROW_REVIEW_WINDOW_S", bad}});
+      PolicyDefaults::FromEnv(env);
+      CAPTURE(bad);
+      CHECK(env.Check().code() == StatusCode::kInvalidArgument);
+    }
+  }
+
+  SECTION("an accepted bid's contract is approved automatically after the short window") {
+    Escrow escrow(testing::EnvOverrides{{"MARKET_INSTANCE_NAME", "escrow-itest-window"},
+                                        {"MARKET_ESCROW_REVIEW_WINDOW_S", "2"}});
+    redis::Options options;
+    options.port = testing::RedisPort();
+    redis::Client redis(options);
+    const User client = NewUser(auth::Role::kClient);
+    const User freelancer = NewUser(auth::Role::kFreelancer);
+
+    market::bidding::v1::BidAccepted accepted;
+    accepted.set_bid_id(NewId());
+    accepted.set_job_title("Checkout rewrite");
+    accepted.set_client_id(client.id);
+    accepted.set_client_country("DE");
+    accepted.set_freelancer_id(freelancer.id);
+    accepted.set_freelancer_country("AR");
+    accepted.set_freelancer_payout_currency("EUR");
+    auto& milestone = *accepted.mutable_fixed_price()->add_milestones();
+    milestone.set_title("All of it");
+    *milestone.mutable_amount() = M("EUR", 10000);
+    *accepted.mutable_fixed_price()->mutable_amount() = M("EUR", 10000);
+    Publish(redis, "bidding", "bidding:" + NewId(), accepted);
+
+    v1::Contract contract;
+    REQUIRE(WaitFor([&] {
+      const auto mine = escrow.Client().ListMyContracts({}, Escrow::As(client.bearer));
+      if (!mine.ok() || mine->contracts().empty()) return false;
+      contract = mine->contracts(0);
+      return true;
+    }));
+    CHECK(contract.source_id() == accepted.bid_id());
+    CHECK(contract.policy().review_window_seconds() == 2);
+    // A service's CreateContract gets the platform's window too, unless it names its own.
+    CHECK(escrow.NewContract(client, freelancer, "EUR", {100}).policy().review_window_seconds() ==
+          2);
+    CHECK(escrow.NewContract(client, freelancer, "EUR", {100}, "", 600)
+              .policy()
+              .review_window_seconds() == 600);
+
+    REQUIRE(escrow.TopUp(client, "EUR", 10000).ok());
+    REQUIRE(escrow.Fund(client, Escrow::Ref(contract, 0)).ok());
+    REQUIRE(escrow.Submit(freelancer, Escrow::Ref(contract, 0)).ok());
+    REQUIRE(WaitFor([&] { return escrow.WalletBalance(freelancer, "EUR") == 9000; }, 10s));
+    CHECK(escrow.Get(client, contract.id()).state() == v1::CONTRACT_STATE_COMPLETED);
+    CHECK(escrow.CheckLedger().ok());
+  }
+}
+
 TEST_CASE("many clients moving money at once with duplicate keys keep the ledger exact",
           "[escrow][race]") {
   Escrow escrow;

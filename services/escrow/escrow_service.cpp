@@ -55,8 +55,8 @@ StatusOr<std::optional<std::pair<std::int64_t, std::string>>> ReadPageToken(
 
 }  // namespace
 
-EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments)
-    : pool_(pool), payments_(payments) {}
+EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments, PolicyDefaults defaults)
+    : pool_(pool), payments_(payments), defaults_(defaults) {}
 
 Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
                                   const v1::TopUpWalletRequest& request,
@@ -195,7 +195,7 @@ Status EscrowService::GetFxRates(const connect::CallContext& ctx,
 Status EscrowService::CreateContract(const connect::CallContext& ctx,
                                      const v1::CreateContractRequest& request,
                                      v1::CreateContractResponse& response) {
-  MARKET_ASSIGN_OR_RETURN(NewContract terms, ValidateContract(request));
+  MARKET_ASSIGN_OR_RETURN(NewContract terms, ValidateContract(request, defaults_));
   MARKET_RETURN_IF_ERROR(pg::InTransaction(
       pool_, pg::TxOptions{.deadline = ctx.deadline}, [&](pqxx::work& tx) -> Status {
         MARKET_ASSIGN_OR_RETURN(auto created, escrow::CreateContract(tx, terms));

@@ -20,13 +20,15 @@
 #include "market/escrow/v1/escrow.pb.h"
 #include "market/pg/pool.hpp"
 #include "payment_provider.hpp"
+#include "policy_defaults.hpp"
 
 namespace market::escrow {
 
 class EscrowService final : public v1::EscrowServiceBase {
  public:
-  // `pool` and `payments` must outlive the service.
-  EscrowService(pg::Pool& pool, PaymentProvider& payments);
+  // `pool` and `payments` must outlive the service. `defaults` fill the timers a
+  // CreateContract request leaves unset.
+  EscrowService(pg::Pool& pool, PaymentProvider& payments, PolicyDefaults defaults = {});
 
   Status TopUpWallet(const connect::CallContext& ctx, const v1::TopUpWalletRequest& request,
                      v1::TopUpWalletResponse& response) override;
@@ -83,6 +85,7 @@ class EscrowService final : public v1::EscrowServiceBase {
  private:
   pg::Pool& pool_;
   PaymentProvider& payments_;
+  const PolicyDefaults defaults_;
 };
 
 }  // namespace market::escrow
