@@ -5,6 +5,7 @@
 #include "bidding_identity.hpp"
 #include "job_events.hpp"
 #include "market/events/outbox.hpp"
+#include "score_events.hpp"
 
 namespace market::bidding {
 
@@ -12,6 +13,8 @@ BiddingApp::BiddingApp(BiddingService::Clock clock) : clock_(std::move(clock)) {
 
 Status BiddingApp::Configure(config::Env& env) {
   listings_stream_ = env.String("MARKET_BIDDING_LISTINGS_STREAM", events::StreamName("listings"));
+  reputation_stream_ =
+      env.String("MARKET_BIDDING_REPUTATION_STREAM", events::StreamName("reputation"));
   policy_ = CreditPolicy::FromEnv(env);
   return OkStatus();
 }
@@ -24,6 +27,9 @@ Status BiddingApp::Start(runtime::ServiceParts& parts, connect::Router& router) 
       [clock = clock_](pqxx::work& tx, const events::v1::EventEnvelope& event) -> Status {
         return ApplyJobEvent(tx, event, clock);
       });
+  parts.background.AddConsumer(
+      {.stream = reputation_stream_, .group = std::string(kIdentity.name), .consumer_name = {}},
+      ApplyScoreEvent);
   return OkStatus();
 }
 
