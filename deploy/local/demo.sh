@@ -45,18 +45,18 @@ Try it (demo accounts, password $password; access tokens last 15 minutes):
   CLIENT=\$(curl -s -H "\$J" -d '{"email":"demo-client@market.example","password":"$password"}' \$G/market.identity.v1.IdentityService/Login | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
   DEADLINE=\$(node -e 'console.log(new Date(Date.now() + 7 * 86400000).toISOString())')
   JOB=\$(curl -s -H "\$J" -H "Authorization: Bearer \$CLIENT" -d '{"job":{"title":"Import our carrier invoices into PostgreSQL","description":"Parse the monthly PDF and CSV invoices of three carriers and load them into our database.","skills":["postgresql","python"],"budget":{"fixedPrice":{"currency":"EUR","minorUnits":"150000"}},"expectedDuration":"JOB_DURATION_ONE_TO_FOUR_WEEKS","visibility":"JOB_VISIBILITY_PUBLIC","bidDeadline":"'\$DEADLINE'"}}' \$G/market.listings.v1.ListingsService/PostJob | sed -n 's/^{"job":{"id":"\([^"]*\)".*/\1/p'); echo "job \$JOB"
-  curl -s -H "\$J" -H "Authorization: Bearer \$CLIENT" -d '{"skills":["go"],"sort":"SEARCH_SORT_REPUTATION"}' \$G/market.listings.v1.ListingsService/SearchFreelancers
-  curl -s -H "\$J" -H "Authorization: Bearer \$CLIENT" -d '{}' \$G/market.escrow.v1.EscrowService/ListMyContracts
+  curl -s -H "\$J" -H "Authorization: Bearer \$CLIENT" -d '{"skills":["go"],"sort":"SEARCH_SORT_REPUTATION"}' \$G/market.listings.v1.ListingsService/SearchFreelancers; echo
+  curl -s -H "\$J" -H "Authorization: Bearer \$CLIENT" -d '{}' \$G/market.escrow.v1.EscrowService/ListMyContracts; echo
   # The demo freelancer (India, paid in INR) signs in, searches jobs, bids on the new one and
   # sees the bid credits it spent:
   FREELANCER=\$(curl -s -H "\$J" -d '{"email":"demo-freelancer@market.example","password":"$password"}' \$G/market.identity.v1.IdentityService/Login | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
-  curl -s -H "\$J" -H "Authorization: Bearer \$FREELANCER" -d '{"query":"postgresql invoices","budget":{"min":{"currency":"USD","minorUnits":"100000"}}}' \$G/market.listings.v1.ListingsService/SearchJobs
-  curl -s -H "\$J" -H "Authorization: Bearer \$FREELANCER" -d '{"jobId":"'\$JOB'","terms":{"fixedPrice":{"currency":"EUR","minorUnits":"140000"},"deliveryDays":14,"milestones":[{"title":"Parsers for three carriers","amount":{"currency":"EUR","minorUnits":"60000"}},{"title":"Nightly import and checks","amount":{"currency":"EUR","minorUnits":"80000"}}],"coverLetter":"I have built invoice importers for two logistics companies."},"payoutCurrency":"INR"}' \$G/market.bidding.v1.BiddingService/PlaceBid
-  curl -s -H "\$J" -H "Authorization: Bearer \$FREELANCER" -d '{}' \$G/market.bidding.v1.BiddingService/GetCreditBalance
+  curl -s -H "\$J" -H "Authorization: Bearer \$FREELANCER" -d '{"query":"postgresql invoices","budget":{"min":{"currency":"USD","minorUnits":"100000"}}}' \$G/market.listings.v1.ListingsService/SearchJobs; echo
+  curl -s -H "\$J" -H "Authorization: Bearer \$FREELANCER" -d '{"jobId":"'\$JOB'","terms":{"fixedPrice":{"currency":"EUR","minorUnits":"140000"},"deliveryDays":14,"milestones":[{"title":"Parsers for three carriers","amount":{"currency":"EUR","minorUnits":"60000"}},{"title":"Nightly import and checks","amount":{"currency":"EUR","minorUnits":"80000"}}],"coverLetter":"I have built invoice importers for two logistics companies."},"payoutCurrency":"INR"}' \$G/market.bidding.v1.BiddingService/PlaceBid; echo
+  curl -s -H "\$J" -H "Authorization: Bearer \$FREELANCER" -d '{}' \$G/market.bidding.v1.BiddingService/GetCreditBalance; echo
   # The demo operator sees the money held in escrow, the open disputes (largest first) and the
   # ledger check:
   OPERATOR=\$(curl -s -H "\$J" -d '{"email":"$operator_email","password":"$password"}' \$G/market.identity.v1.IdentityService/Login | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
-  curl -s -H "\$J" -H "Authorization: Bearer \$OPERATOR" -d '{}' \$G/market.escrow.v1.EscrowService/GetEscrowSummary
-  curl -s -H "\$J" -H "Authorization: Bearer \$OPERATOR" -d '{"order":"DISPUTE_ORDER_AMOUNT"}' \$G/market.escrow.v1.EscrowService/ListDisputes
-  curl -s -H "\$J" -H "Authorization: Bearer \$OPERATOR" -d '{}' \$G/market.escrow.v1.EscrowService/CheckLedger
+  curl -s -H "\$J" -H "Authorization: Bearer \$OPERATOR" -d '{}' \$G/market.escrow.v1.EscrowService/GetEscrowSummary; echo
+  curl -s -H "\$J" -H "Authorization: Bearer \$OPERATOR" -d '{"order":"DISPUTE_ORDER_AMOUNT"}' \$G/market.escrow.v1.EscrowService/ListDisputes; echo
+  curl -s -H "\$J" -H "Authorization: Bearer \$OPERATOR" -d '{}' \$G/market.escrow.v1.EscrowService/CheckLedger; echo
 TRY

@@ -490,7 +490,9 @@ async function main() {
 
   // Wallets: each client tops up what its contracts will need, per currency (in steps within
   // the top-up limit).
-  const fixed = contracts.filter((c) => !c.hourly);
+  // The demo freelancer's contracts first, so that its first one completes with reviews.
+  const demoFirst = (entry) => (entry.freelancer === FREELANCERS[0] ? 0 : 1);
+  const fixed = contracts.filter((c) => !c.hourly).sort((a, b) => demoFirst(a) - demoFirst(b));
   const needs = new Map();
   for (const entry of fixed) {
     const k = `${entry.client.email} ${entry.contract.currency}`;
