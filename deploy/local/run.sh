@@ -140,6 +140,11 @@ for svc in "${services[@]}"; do
 done
 echo "PostgreSQL 127.0.0.1:$pg_port  Redis events 127.0.0.1:$redis_port" \
   " cache 127.0.0.1:$redis_cache_port  (data: $state_dir)"
+# Demo users, jobs, offers, contracts and disputes, loaded once through the gateway's public API.
+if [ "${MARKET_STACK_DEMO:-1}" != 0 ]; then
+  "$repo/deploy/local/demo.sh" "http://$address:${ports[gateway]}" "$state_dir" "$pg_port" \
+    "$build_dir" || echo "demo data: not loaded (see above); the stack runs without it" >&2
+fi
 echo "Ready. Try: curl -s -H 'Content-Type: application/json' -d '{}' http://$address:${ports[gateway]}/grpc.health.v1.Health/Check"
 echo "Ctrl-C stops everything."
 # The supervisors run until stop_all ends them; a signal interrupts this wait and runs the trap.

@@ -40,13 +40,16 @@ TEST_CASE("a client lists the bids on its own job by amount, reputation or time,
   // Amounts with a tie, placed in this order.
   const std::vector<std::int64_t> amounts = {300000, 100000, 200000, 100000, 500000};
   std::vector<v1::Bid> bids;
+  std::vector<Account> freelancers;
   for (const std::int64_t amount : amounts) {
-    auto bid = bidding.Place(Freelancer(), job.id(), FixedTerms(amount));
+    freelancers.push_back(Freelancer());
+    auto bid = bidding.Place(freelancers.back(), job.id(), FixedTerms(amount));
     REQUIRE(bid.ok());
     bids.push_back(*bid);
   }
-  bidding.Execute("INSERT INTO freelancer_reputation (freelancer_id, score) VALUES ('" +
-                  bids[2].freelancer_id() + "', 4.90), ('" + bids[4].freelancer_id() + "', 3.10)");
+  // Reputation's score events, as its relay publishes them.
+  bidding.PublishScore(freelancers[2], 4.9, 12, 3);
+  bidding.PublishScore(freelancers[4], 3.1, 2, 1);
   v1::ListJobBidsRequest request;
   request.set_job_id(job.id());
 

@@ -6,6 +6,7 @@
 #include "freelancer_languages.hpp"
 #include "job_events.hpp"
 #include "market/events/outbox.hpp"
+#include "score_events.hpp"
 
 namespace market::bidding {
 
@@ -13,6 +14,8 @@ BiddingApp::BiddingApp(BiddingService::Clock clock) : clock_(std::move(clock)) {
 
 Status BiddingApp::Configure(config::Env& env) {
   listings_stream_ = env.String("MARKET_BIDDING_LISTINGS_STREAM", events::StreamName("listings"));
+  reputation_stream_ =
+      env.String("MARKET_BIDDING_REPUTATION_STREAM", events::StreamName("reputation"));
   policy_ = CreditPolicy::FromEnv(env);
   return OkStatus();
 }
@@ -27,6 +30,9 @@ Status BiddingApp::Start(runtime::ServiceParts& parts, connect::Router& router) 
         MARKET_RETURN_IF_ERROR(ApplyJobEvent(tx, event, clock));
         return ApplyProfileEvent(tx, event);
       });
+  parts.background.AddConsumer(
+      {.stream = reputation_stream_, .group = std::string(kIdentity.name), .consumer_name = {}},
+      ApplyScoreEvent);
   return OkStatus();
 }
 

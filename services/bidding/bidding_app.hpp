@@ -1,7 +1,8 @@
 // BiddingApp: the bidding service as its host runs it (market/runtime/service.hpp): the
-// BiddingService methods, and the consumer of listings' job events, which keeps bidding's copy
-// of the jobs and expires bids and returns credits when a job is cancelled, filled or changed
-// (job_events.hpp).
+// BiddingService methods, the consumer of listings' job events, which keeps bidding's copy of
+// the jobs and expires bids and returns credits when a job is cancelled, filled or changed
+// (job_events.hpp), and the consumer of reputation's score events, which keeps the scores
+// ListJobBids sorts by (score_events.hpp).
 #pragma once
 
 #include <memory>
@@ -18,8 +19,9 @@ class BiddingApp final : public runtime::Service {
   // `clock` tells the time for bid deadlines and credit months; tests pass their own.
   explicit BiddingApp(BiddingService::Clock clock = std::chrono::system_clock::now);
 
-  // MARKET_BIDDING_LISTINGS_STREAM names the stream of listings' job events (default
-  // events::StreamName("listings")), so that test runs and staging stacks sharing one Redis can
+  // MARKET_BIDDING_LISTINGS_STREAM and MARKET_BIDDING_REPUTATION_STREAM name the streams of
+  // listings' job events and reputation's score events (defaults: events::StreamName of
+  // "listings" and "reputation"), so that test runs and staging stacks sharing one Redis can
   // keep apart; the credit settings are CreditPolicy's.
   Status Configure(config::Env& env) override;
   Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
@@ -27,6 +29,7 @@ class BiddingApp final : public runtime::Service {
  private:
   BiddingService::Clock clock_;
   std::string listings_stream_;
+  std::string reputation_stream_;
   CreditPolicy policy_;
   std::unique_ptr<BiddingService> service_;
 };

@@ -26,6 +26,7 @@
 #include "market/http/client.hpp"
 #include "market/listings/v1/listings.pb.h"
 #include "market/redis/client.hpp"
+#include "market/reputation/v1/reputation.pb.h"
 #include "market/testing/redis.hpp"
 #include "market/testing/service.hpp"
 #include "market/testing/tokens.hpp"
@@ -131,11 +132,27 @@ class Bidding {
  public:
   explicit Bidding(testing::EnvOverrides env = {})
       : listings_stream_("test.listings." + NewId()),
+        reputation_stream_("test.reputation." + NewId()),
         started_(testing::StartService(kIdentity, migrations::bidding(),
                                        std::make_unique<BiddingApp>([this] { return Now(); }),
-                                       WithStream(std::move(env), listings_stream_))),
+                                       WithStreams(std::move(env)))),
         http_(std::make_shared<http::Client>()),
         events_(EventsRedis()) {}
+
+  // Stops the service; Restart() starts it again on the same schema, streams and port, so its
+  // consumers find what was published meanwhile.
+  void Stop() {
+    port_ = started_.port();
+    started_.host().Shutdown();
+  }
+  void Restart() {
+    testing::EnvOverrides env = WithStreams({});
+    env["MARKET_HTTP_PORT"] = std::to_string(port_);
+    testing::TestDatabase database = started_.database();
+    started_ = testing::StartService(kIdentity, migrations::bidding(),
+                                     std::make_unique<BiddingApp>([this] { return Now(); }), env,
+                                     std::move(database));
+  }
 
   v1::BiddingServiceClient Call() {
     return v1::BiddingServiceClient(
@@ -199,6 +216,40 @@ class Bidding {
     }));
   }
 
+  // Publishes reputation's score of `freelancer` as its relay would and waits until bidding
+  // applied it.
+  void PublishScore(const Account& freelancer, double rating, int reviews, std::int64_t version) {
+    reputation::v1::ScoreUpdated updated;
+    updated.set_user_id(freelancer.id);
+    updated.set_rating(rating);
+    updated.set_review_count(reviews);
+    updated.set_version(version);
+    const std::string event_id = "reputation:" + NewId();
+    PublishRaw(reputation_stream_, event_id, updated);
+    REQUIRE(Eventually([&] { return Applied(event_id); }));
+  }
+
+  // Appends `payload` to `stream` under `event_id`, as a relay would, without waiting.
+  void PublishRaw(const std::string& stream, const std::string& event_id,
+                  const google::protobuf::Message& payload) {
+    events::v1::EventEnvelope envelope;
+    envelope.set_event_id(event_id);
+    envelope.set_source(stream == listings_stream_ ? "listings" : "reputation");
+    envelope.set_type(payload.GetDescriptor()->full_name());
+    envelope.set_aggregate_id("itest");
+    envelope.mutable_payload()->PackFrom(payload);
+    REQUIRE(events_
+                .Command({"XADD", stream, "*", "event_id", event_id, "envelope",
+                          envelope.SerializeAsString()})
+                .ok());
+  }
+
+  const std::string& reputation_stream() const { return reputation_stream_; }
+
+  bool Applied(const std::string& event_id) {
+    return Scalar("SELECT count(*) FROM processed_events WHERE event_id = '" + event_id + "'") == 1;
+  }
+
   lv1::Job PostJob(const lv1::Job& job) {
     lv1::JobPosted posted;
     *posted.mutable_job() = job;
@@ -240,8 +291,9 @@ class Bidding {
   }
 
  private:
-  static testing::EnvOverrides WithStream(testing::EnvOverrides env, const std::string& stream) {
-    env["MARKET_BIDDING_LISTINGS_STREAM"] = stream;
+  testing::EnvOverrides WithStreams(testing::EnvOverrides env) const {
+    env["MARKET_BIDDING_LISTINGS_STREAM"] = listings_stream_;
+    env["MARKET_BIDDING_REPUTATION_STREAM"] = reputation_stream_;
     // The relay would publish test events to the shared bidding stream; tests read the outbox.
     env["MARKET_RELAY_EVENTS"] = "false";
     return env;
@@ -255,6 +307,8 @@ class Bidding {
   std::atomic<std::int64_t> shift_micros_{0};
   std::atomic<std::int64_t> frozen_micros_{0};
   std::string listings_stream_;
+  std::string reputation_stream_;
+  std::uint16_t port_ = 0;
   testing::StartedService started_;
   std::shared_ptr<http::Client> http_;
   redis::Client events_;

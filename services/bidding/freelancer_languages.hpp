@@ -1,5 +1,5 @@
 // Bidding's copy of the languages each freelancer's profile lists, kept from listings'
-// ProfileUpdated events (migrations/002_freelancer_languages.sql). PlaceBid reads it to apply a
+// ProfileUpdated events (migrations/003_freelancer_languages.sql). PlaceBid reads it to apply a
 // job's allowed languages (bid_rules.hpp, CheckLanguages); the request never carries languages,
 // since a caller could claim any.
 #pragma once

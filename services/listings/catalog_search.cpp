@@ -15,7 +15,7 @@ inline constexpr std::string_view kSearchFreelancers = R"(
     SELECT CASE WHEN $1 = '' THEN NULL ELSE websearch_to_tsquery('english', $1) END AS query),
   f AS (SELECT num, den FROM fx_to_usd WHERE currency = $5),
   p AS (
-    SELECT profiles.*, r.score, r.job_success_percent, r.badges,
+    SELECT profiles.*, r.score, r.job_success_percent, r.badges, r.review_count,
       CASE $8
         WHEN 'relevance' THEN ts_rank(profiles.search_vector, q.query)::numeric
         WHEN 'newest' THEN profiles.seq::numeric
@@ -53,7 +53,8 @@ inline constexpr std::string_view kSearchFreelancers = R"(
          (extract(epoch FROM p.updated_at) * 1000000)::bigint AS updated_at_micros,
          COALESCE(p.score, 0)::numeric(3, 2)::text AS score,
          COALESCE(p.job_success_percent, 0) AS job_success_percent,
-         COALESCE(p.badges, '{}') AS badges, p.sort_key::text AS sort_key_text
+         COALESCE(p.badges, '{}') AS badges, COALESCE(p.review_count, 0) AS review_count,
+         p.sort_key::text AS sort_key_text
   FROM p
   WHERE NULLIF($9, '')::numeric IS NULL
      OR (p.sort_key, p.seq) < (NULLIF($9, '')::numeric, $10::bigint)
@@ -118,9 +119,7 @@ FreelancerHit ReadFreelancer(const pqxx::row& row) {
   profile.version = row["version"].as<std::int64_t>();
   profile.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   profile.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
-  hit.reputation.score = row["score"].as<std::string>();
-  hit.reputation.job_success_percent = row["job_success_percent"].as<int>();
-  hit.reputation.badges = pg::ReadTextArray(row["badges"]);
+  profile.reputation = ReadReputation(row);
   hit.seq = row["seq"].as<std::int64_t>();
   hit.sort_key = row["sort_key_text"].as<std::string>();
   return hit;

@@ -16,17 +16,8 @@
 
 namespace market::listings {
 
-// Listings' copy of a freelancer's reputation; the default for freelancers reputation has not
-// scored yet is score "0.00", 0 %, no badges.
-struct ReputationRecord {
-  std::string score = "0.00";
-  int job_success_percent = 0;
-  std::vector<std::string> badges;
-};
-
 struct FreelancerHit {
-  ProfileRecord profile;  // without its portfolio
-  ReputationRecord reputation;
+  ProfileRecord profile;  // without its portfolio, with its reputation summary
   std::int64_t seq = 0;
   std::string sort_key;
 };

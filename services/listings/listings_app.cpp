@@ -5,12 +5,15 @@
 #include "market/bidding/v1/bidding.pb.h"
 #include "market/escrow/v1/escrow.pb.h"
 #include "market/events/outbox.hpp"
+#include "market/reputation/v1/reputation.pb.h"
 
 namespace market::listings {
 
 Status ListingsApp::Configure(config::Env& env) {
   bidding_stream_ = env.String("MARKET_LISTINGS_BIDDING_STREAM", events::StreamName("bidding"));
   escrow_stream_ = env.String("MARKET_LISTINGS_ESCROW_STREAM", events::StreamName("escrow"));
+  reputation_stream_ =
+      env.String("MARKET_LISTINGS_REPUTATION_STREAM", events::StreamName("reputation"));
   return OkStatus();
 }
 
@@ -39,6 +42,16 @@ Status ListingsApp::Start(runtime::ServiceParts& parts, connect::Router& router)
         }
         ApplyFxRates(tx, updated);
         return OkStatus();
+      });
+  parts.background.AddConsumer(
+      {.stream = reputation_stream_, .group = std::string(kIdentity.name), .consumer_name = {}},
+      [&service](pqxx::work& tx, const events::v1::EventEnvelope& event) -> Status {
+        reputation::v1::ScoreUpdated updated;
+        if (!event.payload().Is<reputation::v1::ScoreUpdated>()) return OkStatus();
+        if (!event.payload().UnpackTo(&updated)) {
+          return InvalidArgumentError("ScoreUpdated: the payload does not parse");
+        }
+        return service.ApplyScoreUpdated(tx, updated);
       });
   return OkStatus();
 }

@@ -114,12 +114,32 @@ class Listings {
   Listings()
       : bidding_stream_("test.bidding." + NewId()),
         escrow_stream_("test.escrow." + NewId()),
+        reputation_stream_("test.reputation." + NewId()),
         started_(testing::StartService(kIdentity, migrations::listings(),
-                                       std::make_unique<ListingsApp>(),
-                                       {{"MARKET_LISTINGS_BIDDING_STREAM", bidding_stream_},
-                                        {"MARKET_LISTINGS_ESCROW_STREAM", escrow_stream_}})),
+                                       std::make_unique<ListingsApp>(), Streams())),
         http_(std::make_shared<http::Client>()),
         events_(EventsRedis()) {}
+
+  // The settings that point the service at this fixture's streams (also for a restart).
+  testing::EnvOverrides Streams() const {
+    return {{"MARKET_LISTINGS_BIDDING_STREAM", bidding_stream_},
+            {"MARKET_LISTINGS_ESCROW_STREAM", escrow_stream_},
+            {"MARKET_LISTINGS_REPUTATION_STREAM", reputation_stream_}};
+  }
+
+  // Stops the service; Restart() starts it again on the same schema, streams and port, so its
+  // consumers find what was published meanwhile.
+  void Stop() {
+    port_ = started_.port();
+    started_.host().Shutdown();
+  }
+  void Restart() {
+    testing::EnvOverrides env = Streams();
+    env["MARKET_HTTP_PORT"] = std::to_string(port_);
+    testing::TestDatabase database = started_.database();
+    started_ = testing::StartService(kIdentity, migrations::listings(),
+                                     std::make_unique<ListingsApp>(), env, std::move(database));
+  }
 
   v1::ListingsServiceClient Call() {
     return v1::ListingsServiceClient(
@@ -165,7 +185,9 @@ class Listings {
                const google::protobuf::Message& payload) {
     events::v1::EventEnvelope envelope;
     envelope.set_event_id(event_id);
-    envelope.set_source(stream == bidding_stream_ ? "bidding" : "escrow");
+    envelope.set_source(stream == bidding_stream_  ? "bidding"
+                        : stream == escrow_stream_ ? "escrow"
+                                                   : "reputation");
     envelope.set_type(payload.GetDescriptor()->full_name());
     envelope.set_aggregate_id("test");
     envelope.mutable_payload()->PackFrom(payload);
@@ -199,6 +221,7 @@ class Listings {
 
   const std::string& bidding_stream() const { return bidding_stream_; }
   const std::string& escrow_stream() const { return escrow_stream_; }
+  const std::string& reputation_stream() const { return reputation_stream_; }
   testing::StartedService& started() { return started_; }
 
  private:
@@ -210,6 +233,8 @@ class Listings {
 
   std::string bidding_stream_;
   std::string escrow_stream_;
+  std::string reputation_stream_;
+  std::uint16_t port_ = 0;
   testing::StartedService started_;
   std::shared_ptr<http::Client> http_;
   redis::Client events_;

@@ -41,14 +41,26 @@ void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile) {
   *profile.mutable_updated_at() = pg::TimestampFromUnixMicros(record.updated_at_unix_micros);
 }
 
+void ToProto(const ReputationRecord& record, v1::ReputationSummary& summary) {
+  summary.set_score(record.score);
+  summary.set_job_success_percent(record.job_success_percent);
+  summary.clear_badges();
+  for (const auto& badge : record.badges) summary.add_badges(badge);
+  summary.set_review_count(record.review_count);
+}
+
 ListingsService::ListingsService(pg::Pool& pool, redis::Client& cache)
     : pool_(pool),
       jobs_cache_(cache, "listings:job:"),
       offers_cache_(cache, "listings:offer:"),
-      profiles_cache_(cache, "listings:profile:") {}
+      // Entries are whole GetProfileResponses (profile and reputation summary).
+      profiles_cache_(cache, "listings:profile-view:") {}
 
-void ListingsService::CacheProfile(const v1::FreelancerProfile& profile, std::int64_t revision) {
-  profiles_cache_.Put(profile.freelancer_id(), revision, profile.SerializeAsString());
+void ListingsService::CacheProfile(const ProfileRecord& record) {
+  v1::GetProfileResponse view;
+  ToProto(record, *view.mutable_profile());
+  ToProto(record.reputation, *view.mutable_reputation());
+  profiles_cache_.Put(record.freelancer_id, record.revision, view.SerializeAsString());
 }
 
 // Bidding applies a job's allowed languages from these (ProfileUpdated in listings.proto).
@@ -98,7 +110,7 @@ Status ListingsService::UpsertMyProfile(const connect::CallContext& ctx,
   log::Info("profile written",
             {{"freelancer_id", record.freelancer_id}, {"version", record.version}});
   ToProto(record, *response.mutable_profile());
-  CacheProfile(response.profile(), record.revision);
+  CacheProfile(record);
   return OkStatus();
 }
 
@@ -111,10 +123,10 @@ Status ListingsService::GetProfile(const connect::CallContext& ctx,
   // The owner reads Postgres: it must see its own writes even if a write-through was lost.
   if (ctx.Caller().subject != request.freelancer_id()) {
     if (auto bytes = profiles_cache_.Get(request.freelancer_id());
-        bytes && response.mutable_profile()->ParseFromString(*bytes)) {
+        bytes && response.ParseFromString(*bytes)) {
       return OkStatus();
     }
-    response.clear_profile();
+    response.Clear();
   }
   // Repeatable read: the profile and its portfolio come from one snapshot.
   MARKET_ASSIGN_OR_RETURN(
@@ -128,7 +140,8 @@ Status ListingsService::GetProfile(const connect::CallContext& ctx,
                         }));
   if (!found) return NotFoundError("freelancer_id: this freelancer has no profile");
   ToProto(*found, *response.mutable_profile());
-  CacheProfile(response.profile(), found->revision);
+  ToProto(found->reputation, *response.mutable_reputation());
+  CacheProfile(*found);
   return OkStatus();
 }
 
@@ -160,11 +173,7 @@ Status ListingsService::AddPortfolioItem(const connect::CallContext& ctx,
             changed = FindProfile(tx, caller.subject);
             return added;
           }));
-  if (changed) {
-    v1::FreelancerProfile profile;
-    ToProto(*changed, profile);
-    CacheProfile(profile, changed->revision);
-  }
+  if (changed) CacheProfile(*changed);
   log::Info("portfolio item added", {{"freelancer_id", caller.subject}, {"item_id", item.id}});
   ToProto(item, *response.mutable_portfolio_item());
   return OkStatus();
@@ -189,13 +198,22 @@ Status ListingsService::RemovePortfolioItem(const connect::CallContext& ctx,
         changed = FindProfile(tx, caller.subject);
         return OkStatus();
       }));
-  if (changed) {
-    v1::FreelancerProfile profile;
-    ToProto(*changed, profile);
-    CacheProfile(profile, changed->revision);
-  }
+  if (changed) CacheProfile(*changed);
   log::Info("portfolio item removed",
             {{"freelancer_id", caller.subject}, {"item_id", request.portfolio_item_id()}});
+  return OkStatus();
+}
+
+Status ListingsService::ApplyScoreUpdated(pqxx::work& tx,
+                                          const reputation::v1::ScoreUpdated& updated) {
+  MARKET_ASSIGN_OR_RETURN(const bool changed, listings::ApplyScoreUpdated(tx, updated));
+  if (!changed) return OkStatus();  // a redelivery or an older version
+  // GetProfile shows the summary: a new revision, and the cached view goes (the consumer commits
+  // after this returns, so the new view cannot be written through yet).
+  BumpProfileRevision(tx, updated.user_id());
+  profiles_cache_.Forget(updated.user_id());
+  log::Info("reputation summary updated",
+            {{"user_id", updated.user_id()}, {"version", updated.version()}});
   return OkStatus();
 }
 

@@ -91,11 +91,15 @@ class ListingsService final : public v1::ListingsServiceBase {
   // in the consumer's transaction (events/consumer.hpp), which records the event as applied.
   Status ApplyBidAccepted(pqxx::work& tx, const bidding::v1::BidAccepted& accepted);
 
+  // Reputation scored a user: listings' summary of them (search, GetProfile) takes the event's
+  // when it is newer (freelancer_reputation.hpp). Runs in the consumer's transaction.
+  Status ApplyScoreUpdated(pqxx::work& tx, const reputation::v1::ScoreUpdated& updated);
+
  private:
   // Write-through after a commit: readers other than the owner get the new copy at once.
   void CacheJob(const JobRecord& job);
   void CacheOffer(const OfferRecord& offer);
-  void CacheProfile(const v1::FreelancerProfile& profile, std::int64_t revision);
+  void CacheProfile(const ProfileRecord& profile);
 
   pg::Pool& pool_;
   // Single-item reads (GetJob, GetOffer, GetProfile) by anyone but the item's owner are served
@@ -113,6 +117,7 @@ StatusOr<auth::Principal> ProfileOwner(const connect::CallContext& ctx);
 StatusOr<auth::Principal> AccountCaller(const connect::CallContext& ctx);
 
 void ToProto(const ProfileRecord& record, v1::FreelancerProfile& profile);
+void ToProto(const ReputationRecord& record, v1::ReputationSummary& summary);
 void ToProto(const PortfolioItemRecord& record, v1::PortfolioItem& item);
 void ToProto(const OfferRecord& record, v1::Offer& offer);
 

@@ -94,9 +94,7 @@ Status ListingsService::SearchFreelancers(const connect::CallContext& ctx,
   for (const auto& hit : hits) {
     v1::FreelancerResult& result = *response.add_freelancers();
     ToProto(hit.profile, *result.mutable_profile());
-    result.mutable_reputation()->set_score(hit.reputation.score);
-    result.mutable_reputation()->set_job_success_percent(hit.reputation.job_success_percent);
-    for (const auto& badge : hit.reputation.badges) result.mutable_reputation()->add_badges(badge);
+    ToProto(hit.profile.reputation, *result.mutable_reputation());
   }
   if (more) {
     response.mutable_page()->set_next_page_token(NextSearchPageToken(

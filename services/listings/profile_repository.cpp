@@ -38,13 +38,16 @@ inline constexpr std::string_view kUpdateProfileAtVersion = R"(
 inline constexpr std::string_view kSelectProfileVersion = R"(
   SELECT version FROM profiles WHERE freelancer_id = $1::uuid)";
 
+// The reputation summary comes in the same statement (NULL columns when there is none).
 inline constexpr std::string_view kSelectProfile = R"(
-  SELECT freelancer_id::text AS freelancer_id, headline, overview, skills, languages, country,
+  SELECT p.freelancer_id::text AS freelancer_id, headline, overview, skills, languages, country,
          timezone, hourly_rate_minor_units, hourly_rate_currency, weekly_availability_hours,
-         version, revision,
+         p.version, revision,
          (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros,
-         (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_at_micros
-  FROM profiles WHERE freelancer_id = $1::uuid)";
+         (extract(epoch FROM p.updated_at) * 1000000)::bigint AS updated_at_micros,
+         r.score::text AS score, r.job_success_percent, r.badges, r.review_count
+  FROM profiles p LEFT JOIN freelancer_reputation r ON r.freelancer_id = p.freelancer_id
+  WHERE p.freelancer_id = $1::uuid)";
 
 inline constexpr std::string_view kSelectPortfolioItems = R"(
   SELECT id::text AS id, title, description, url,
@@ -127,6 +130,7 @@ StatusOr<ProfileRecord> WriteProfile(pqxx::work& tx, const std::string& freelanc
   record.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   record.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
   record.portfolio_items = SelectPortfolioItems(tx, freelancer_id);
+  record.reputation = FindReputation(tx, freelancer_id);
   return record;
 }
 
@@ -149,6 +153,7 @@ std::optional<ProfileRecord> FindProfile(pqxx::work& tx, const std::string& free
   record.revision = row["revision"].as<std::int64_t>();
   record.created_at_unix_micros = row["created_at_micros"].as<std::int64_t>();
   record.updated_at_unix_micros = row["updated_at_micros"].as<std::int64_t>();
+  record.reputation = ReadReputation(row);
   record.portfolio_items = SelectPortfolioItems(tx, freelancer_id);
   return record;
 }

@@ -18,6 +18,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "freelancer_reputation.hpp"
 #include "market/common/statusor.hpp"
 #include "profile_validation.hpp"
 
@@ -39,9 +40,12 @@ struct ProfileRecord {
   std::int64_t created_at_unix_micros = 0;
   std::int64_t updated_at_unix_micros = 0;
   std::vector<PortfolioItemRecord> portfolio_items;  // oldest first
+  // Not the freelancer's to write: listings' copy of reputation's summary (GetProfile shows it).
+  ReputationRecord reputation;
 };
 
-// Creates or overwrites the profile's fields and returns the stored profile with its portfolio.
+// Creates or overwrites the profile's fields and returns the stored profile with its portfolio
+// and reputation summary.
 // expected_version 0 writes unconditionally; a positive one writes only when the stored profile
 // is at exactly that version, and is aborted otherwise (also when there is no profile yet).
 // The check and the write are one statement, so two writers with the same expected version
@@ -50,7 +54,7 @@ StatusOr<ProfileRecord> WriteProfile(pqxx::work& tx, const std::string& freelanc
                                      const std::string& country, const ProfileFields& fields,
                                      std::int64_t expected_version);
 
-// The profile with its portfolio, or nullopt.
+// The profile with its portfolio and reputation summary, or nullopt.
 std::optional<ProfileRecord> FindProfile(pqxx::work& tx, const std::string& freelancer_id);
 
 // Locks the profile until the transaction ends, so that concurrent portfolio changes of one
@@ -62,7 +66,8 @@ std::optional<std::size_t> LockProfileCountingItems(pqxx::work& tx,
 PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freelancer_id,
                                         const PortfolioItemFields& fields);
 
-// Raises the profile's revision after a portfolio change.
+// Raises the profile's revision after a portfolio or reputation change (what GetProfile
+// returns changed); nothing when there is no profile.
 void BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id);
 
 // Deletes the item only if it belongs to `freelancer_id`; false when it does not (or does not
