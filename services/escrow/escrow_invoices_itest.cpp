@@ -472,6 +472,10 @@ TEST_CASE(
   CHECK(escrow.OutboxCounts()["ContractPaused"] == 1);
   const auto logged = contract.Log(contract.week() + 2 * kDayMicros, 30);
   CHECK(ReasonOf(logged.status()) == "NOT_ACTIVE");
+  v1::ResumeContractRequest resume;
+  resume.set_contract_id(contract.id());
+  const auto early = escrow.Client().ResumeContract(resume, Escrow::As(contract.client.bearer));
+  CHECK(ReasonOf(early.status()) == "PAYMENT_DUE");
 
   // Operators see it.
   v1::ListInvoicesRequest queue;
@@ -502,6 +506,11 @@ TEST_CASE(
   REQUIRE(in_review.ok());
   REQUIRE(in_review->invoices_size() == 1);
   CHECK(in_review->invoices(0).state() == "INVOICE_STATE_IN_REVIEW");
+  // Funding does not resume the contract; the client does, now that nothing is due.
+  CHECK(contract.Contract().state() == v1::CONTRACT_STATE_PAUSED);
+  const auto resumed = escrow.Client().ResumeContract(resume, Escrow::As(contract.client.bearer));
+  INFO(resumed.status().ToString());
+  CHECK(resumed.ok());
   CHECK(escrow.CheckLedger().ok());
 }
 
