@@ -2,6 +2,7 @@
 
 #include "contract_repository.hpp"
 #include "market/common/log.hpp"
+#include "market/events/outbox.hpp"
 #include "market/pg/transaction.hpp"
 #include "settlement.hpp"
 
@@ -32,8 +33,18 @@ StatusOr<bool> AutoApprover::ApproveOneDue() {
     if (milestone == nullptr || milestone->state != "submitted" || milestone->held <= 0) {
       return OkStatus();
     }
-    MARKET_RETURN_IF_ERROR(ReleaseHeld(tx, *contract, *milestone, milestone->held, true).status());
+    MARKET_ASSIGN_OR_RETURN(const v1::Release release,
+                            ReleaseHeld(tx, *contract, *milestone, milestone->held, true));
     MARKET_RETURN_IF_ERROR(Finish(tx, *contract, *milestone, "released"));
+    if (milestone->kind == "invoice") {
+      // A weekly invoice whose review window passed without a dispute (invoicing.hpp).
+      v1::InvoiceReleased event;
+      event.set_contract_id(contract->id);
+      event.set_invoice_id(milestone->id);
+      event.set_freelancer_id(contract->freelancer_id);
+      *event.mutable_release() = release;
+      MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, contract->id, event));
+    }
     released_id = milestone_id;
     return OkStatus();
   }));

@@ -1,5 +1,6 @@
 // AutoApprover: approves a submitted milestone in full once its review window has passed in
-// silence (DESIGN.md, escrow), on database time.
+// silence (DESIGN.md, escrow), on database time; likewise a weekly invoice in review
+// (invoicing.hpp), which is a submitted milestone of its hourly contract.
 //
 //   AutoApprover approver(parts.pg);
 //   parts.background.Add({.name = "escrow-auto-approve", .interval = 1s},

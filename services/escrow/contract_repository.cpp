@@ -12,7 +12,8 @@ inline constexpr std::string_view kContractColumns = R"(
   c.client_country, c.freelancer_id::text AS freelancer_id, c.freelancer_country, c.currency,
   c.payout_currency, c.fx_rate::text AS fx_rate,
   (extract(epoch FROM c.fx_quoted_at) * 1000000)::bigint AS fx_quoted_at_micros,
-  c.freelancer_fee_bps, c.review_window_seconds, c.dispute_response_window_seconds, c.state,
+  c.freelancer_fee_bps, c.review_window_seconds, c.dispute_response_window_seconds,
+  c.invoice_review_window_seconds, c.clock_offset_seconds, c.state,
   (extract(epoch FROM c.created_at) * 1000000)::bigint AS created_at_micros, c.kind,
   COALESCE(c.hourly_rate, 0) AS hourly_rate, COALESCE(c.weekly_hour_limit, 0) AS weekly_hour_limit,
   COALESCE(to_char(c.start_date, 'YYYY-MM-DD'), '') AS start_date, c.ended_by,
@@ -23,13 +24,14 @@ inline constexpr std::string_view kInsertContract = R"(
                          freelancer_country, currency, payout_currency, fx_rate, fx_quoted_at,
                          freelancer_fee_bps, review_window_seconds,
                          dispute_response_window_seconds, kind, hourly_rate, weekly_hour_limit,
-                         start_date)
+                         start_date, invoice_review_window_seconds)
   VALUES ($1, $2, $3, $4::uuid, $5, $6::uuid, $7, $8, $9, $10::numeric,
           'epoch'::timestamptz + $11::bigint * interval '1 microsecond', $12, $13, $14, $15,
           NULLIF($16::bigint, 0), NULLIF($17::integer, 0),
           -- The creation day in UTC when no start date was given.
           CASE WHEN $15 = 'hourly'
-               THEN COALESCE(NULLIF($18, '')::date, (now() AT TIME ZONE 'UTC')::date) END)
+               THEN COALESCE(NULLIF($18, '')::date, (now() AT TIME ZONE 'UTC')::date) END,
+          $19)
   ON CONFLICT (source, source_id) DO NOTHING
   RETURNING id::text AS id)";
 
@@ -43,7 +45,9 @@ inline constexpr std::string_view kSelectIdBySource = R"(
 
 inline constexpr std::string_view kSelectMilestones = R"(
   SELECT id::text AS id, contract_id::text AS contract_id, position, title, amount, state, held,
-         released, refunded, cancel_requested_by,
+         released, refunded, cancel_requested_by, kind,
+         COALESCE((extract(epoch FROM week_start) * 1000000)::bigint, 0) AS week_start_micros,
+         COALESCE(minutes, 0) AS minutes,
          (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
   FROM milestones WHERE contract_id = $1::uuid ORDER BY position)";
 
@@ -60,7 +64,7 @@ inline constexpr std::string_view kUpdateMilestone = R"(
 
 inline constexpr std::string_view kCompleteIfSettled = R"(
   UPDATE contracts SET state = 'completed'
-  WHERE id = $1::uuid AND state = 'active'
+  WHERE id = $1::uuid AND state = 'active' AND kind = 'fixed_price'
     AND NOT EXISTS (SELECT 1 FROM milestones
                     WHERE contract_id = $1::uuid
                       AND state NOT IN ('released', 'cancelled', 'resolved'))
@@ -107,6 +111,8 @@ ContractRecord ReadContract(const pqxx::row& row) {
   c.freelancer_fee_bps = row["freelancer_fee_bps"].as<int>();
   c.review_window_seconds = row["review_window_seconds"].as<std::int64_t>();
   c.dispute_response_window_seconds = row["dispute_response_window_seconds"].as<std::int64_t>();
+  c.invoice_review_window_seconds = row["invoice_review_window_seconds"].as<std::int64_t>();
+  c.clock_offset_seconds = row["clock_offset_seconds"].as<std::int64_t>();
   c.state = row["state"].as<std::string>();
   c.created_at_micros = row["created_at_micros"].as<std::int64_t>();
   c.kind = row["kind"].as<std::string>();
@@ -134,6 +140,9 @@ void LoadMilestones(pqxx::work& tx, ContractRecord& contract) {
     m.released = row["released"].as<std::int64_t>();
     m.refunded = row["refunded"].as<std::int64_t>();
     m.cancel_requested_by = row["cancel_requested_by"].as<std::string>();
+    m.kind = row["kind"].as<std::string>();
+    m.week_start_micros = row["week_start_micros"].as<std::int64_t>();
+    m.minutes = row["minutes"].as<int>();
     if (!row["review_deadline_micros"].is_null()) {
       m.review_deadline_micros = row["review_deadline_micros"].as<std::int64_t>();
     }
@@ -155,7 +164,8 @@ std::pair<ContractRecord, bool> InsertContract(pqxx::work& tx, const NewContract
       std::string(kInsertContract), t.source, t.source_id, t.title, t.client_id, t.client_country,
       t.freelancer_id, t.freelancer_country, t.currency, t.payout_currency, t.fx_rate,
       t.fx_quoted_at_micros, t.freelancer_fee_bps, t.review_window_seconds,
-      t.dispute_response_window_seconds, t.kind, t.hourly_rate, t.weekly_hour_limit, t.start_date);
+      t.dispute_response_window_seconds, t.kind, t.hourly_rate, t.weekly_hour_limit, t.start_date,
+      t.invoice_review_window_seconds);
   bool created = !inserted.empty();
   std::string id;
   if (created) {

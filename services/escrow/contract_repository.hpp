@@ -32,6 +32,11 @@ struct MilestoneRecord {
   std::int64_t refunded = 0;
   std::optional<std::int64_t> review_deadline_micros;
   std::string cancel_requested_by;  // "", "client" or "freelancer"
+  // "milestone", or "invoice": a weekly invoice of an hourly contract (invoice_repository.hpp),
+  // with its week (Monday 00:00 UTC) and minutes.
+  std::string kind = "milestone";
+  std::int64_t week_start_micros = 0;
+  int minutes = 0;
 };
 
 struct ContractRecord {
@@ -50,6 +55,9 @@ struct ContractRecord {
   int freelancer_fee_bps = 0;
   std::int64_t review_window_seconds = 0;
   std::int64_t dispute_response_window_seconds = 0;
+  std::int64_t invoice_review_window_seconds = 0;  // hourly contracts' weekly invoices
+  // The sandbox test clock: how far the diary and week closing run ahead of database time.
+  std::int64_t clock_offset_seconds = 0;
   std::string state;  // active, completed; hourly contracts: active, paused, ended
   std::int64_t created_at_micros = 0;
   std::string kind = "fixed_price";  // fixed_price, hourly
@@ -98,7 +106,8 @@ MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& mile
 void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
                     std::int64_t review_window_seconds);
 
-// Marks the contract completed when every milestone is settled; true when this call did.
+// Marks a fixed-price contract completed when every milestone is settled; true when this call
+// did. (An hourly contract's settled invoices do not complete it: it runs until it is ended.)
 // Call with the contract row locked, so that two milestones settling at once cannot both miss it.
 bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id);
 

@@ -49,6 +49,18 @@ StatusOr<ContractRecord> ChangeState(pqxx::work& tx, const std::string& contract
     return FailedPreconditionError("contract_id: the contract is " + contract->state +
                                    "; it cannot " + std::string(change.action));
   }
+  if (change.to == "active") {
+    // The contract paused because an invoice could not be paid (invoicing.hpp): no more hours
+    // until it is, or the freelancer would work on unpaid.
+    for (const MilestoneRecord& m : contract->milestones) {
+      if (m.kind == "invoice" && m.state == "pending") {
+        return FailedPreconditionError(
+                   "contract_id: the invoice \"" + m.title +
+                   "\" is payment due; top up the wallet so that it is funded, then resume")
+            .WithDetail(connect::ErrorInfo("PAYMENT_DUE", "escrow.market"));
+      }
+    }
+  }
   const std::string ended_by = change.to == "ended" ? std::string(PartyName(party)) : "";
   ContractRecord stored = WriteContractState(tx, contract->id, change.to, ended_by);
   Event event;

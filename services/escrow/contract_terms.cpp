@@ -170,11 +170,16 @@ StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request,
       ValidateWindow(policy.review_window_seconds(), "policy.review_window_seconds"));
   MARKET_RETURN_IF_ERROR(ValidateWindow(policy.dispute_response_window_seconds(),
                                         "policy.dispute_response_window_seconds"));
+  MARKET_RETURN_IF_ERROR(ValidateWindow(policy.invoice_review_window_seconds(),
+                                        "policy.invoice_review_window_seconds"));
   t.review_window_seconds = policy.review_window_seconds() > 0 ? policy.review_window_seconds()
                                                                : defaults.review_window_seconds;
   t.dispute_response_window_seconds = policy.dispute_response_window_seconds() > 0
                                           ? policy.dispute_response_window_seconds()
                                           : kDefaultDisputeResponseWindowSeconds;
+  t.invoice_review_window_seconds = policy.invoice_review_window_seconds() > 0
+                                        ? policy.invoice_review_window_seconds()
+                                        : kDefaultInvoiceReviewWindowSeconds;
   t.freelancer_fee_bps = policy.has_freelancer_fee_basis_points()
                              ? policy.freelancer_fee_basis_points().value()
                              : kDefaultFreelancerFeeBasisPoints;

@@ -18,6 +18,9 @@ Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
   approver_ = std::make_unique<AutoApprover>(parts.pg);
   parts.background.Add({.name = "escrow-auto-approve", .interval = std::chrono::seconds(1)},
                        [approver = approver_.get()] { return approver->Step(); });
+  invoices_ = std::make_unique<InvoiceWorker>(parts.pg);
+  parts.background.Add({.name = "escrow-invoices", .interval = std::chrono::seconds(1)},
+                       [invoices = invoices_.get()] { return invoices->Step(); });
   for (const char* source : {"bidding", "listings"}) {
     events::ConsumerOptions options;
     options.stream = events::StreamName(source);

@@ -1,12 +1,13 @@
 // EscrowApp: the escrow service as its host runs it (market/runtime/service.hpp): the Connect
-// methods, the contract-creating consumers of bidding's and listings' events, and the
-// auto-approval worker.
+// methods, the contract-creating consumers of bidding's and listings' events, the
+// auto-approval worker and the weekly-invoice worker.
 #pragma once
 
 #include <memory>
 
 #include "auto_approver.hpp"
 #include "escrow_service.hpp"
+#include "invoice_worker.hpp"
 #include "market/runtime/service.hpp"
 #include "payment_provider.hpp"
 #include "policy_defaults.hpp"
@@ -23,6 +24,7 @@ class EscrowApp final : public runtime::Service {
   PolicyDefaults defaults_;
   std::unique_ptr<EscrowService> service_;
   std::unique_ptr<AutoApprover> approver_;
+  std::unique_ptr<InvoiceWorker> invoices_;
 };
 
 }  // namespace market::escrow

@@ -1,6 +1,7 @@
 #include "escrow_proto.hpp"
 
 #include "market/pg/time.hpp"
+#include "utc_week.hpp"
 
 namespace market::escrow {
 
@@ -28,6 +29,32 @@ v1::ContractState ContractStateFromName(const std::string& state) {
   if (state == "paused") return v1::CONTRACT_STATE_PAUSED;
   if (state == "ended") return v1::CONTRACT_STATE_ENDED;
   return v1::CONTRACT_STATE_UNSPECIFIED;
+}
+
+v1::InvoiceState InvoiceStateFromName(const std::string& state) {
+  if (state == "pending") return v1::INVOICE_STATE_PAYMENT_DUE;
+  if (state == "submitted") return v1::INVOICE_STATE_IN_REVIEW;
+  if (state == "disputed") return v1::INVOICE_STATE_DISPUTED;
+  if (state == "released") return v1::INVOICE_STATE_RELEASED;
+  if (state == "resolved") return v1::INVOICE_STATE_RESOLVED;
+  return v1::INVOICE_STATE_UNSPECIFIED;
+}
+
+std::string InvoiceStateName(v1::InvoiceState state) {
+  switch (state) {
+    case v1::INVOICE_STATE_PAYMENT_DUE:
+      return "pending";
+    case v1::INVOICE_STATE_IN_REVIEW:
+      return "submitted";
+    case v1::INVOICE_STATE_DISPUTED:
+      return "disputed";
+    case v1::INVOICE_STATE_RELEASED:
+      return "released";
+    case v1::INVOICE_STATE_RESOLVED:
+      return "resolved";
+    default:
+      return "";
+  }
 }
 
 std::string SourceName(v1::ContractSource source) {
@@ -83,9 +110,13 @@ void ToProto(const ContractRecord& record, v1::Contract& contract) {
   policy.set_review_window_seconds(record.review_window_seconds);
   policy.set_dispute_response_window_seconds(record.dispute_response_window_seconds);
   policy.mutable_freelancer_fee_basis_points()->set_value(record.freelancer_fee_bps);
+  if (record.kind == "hourly") {
+    policy.set_invoice_review_window_seconds(record.invoice_review_window_seconds);
+  }
   contract.set_state(ContractStateFromName(record.state));
   contract.clear_milestones();
   for (const MilestoneRecord& milestone : record.milestones) {
+    if (milestone.kind == "invoice") continue;  // ListInvoices and GetInvoice show those
     ToProto(milestone, record.currency, *contract.add_milestones());
   }
   *contract.mutable_created_at() = pg::TimestampFromUnixMicros(record.created_at_micros);
@@ -126,6 +157,26 @@ void ToProto(const DisputeRecord& record, v1::Dispute& dispute) {
   }
   if (record.to_client)
     *dispute.mutable_to_client() = MoneyProto(record.currency, *record.to_client);
+}
+
+void ToProto(const InvoiceRecord& record, v1::Invoice& invoice) {
+  invoice.set_id(record.id);
+  invoice.set_contract_id(record.contract_id);
+  *invoice.mutable_week_start() = pg::TimestampFromUnixMicros(record.week_start_micros);
+  *invoice.mutable_week_end() = pg::TimestampFromUnixMicros(record.week_start_micros + kWeekMicros);
+  invoice.set_minutes(record.minutes);
+  *invoice.mutable_hourly_rate() = MoneyProto(record.currency, record.hourly_rate);
+  *invoice.mutable_amount() = MoneyProto(record.currency, record.amount);
+  invoice.set_state(InvoiceStateFromName(record.state));
+  *invoice.mutable_issued_at() = pg::TimestampFromUnixMicros(record.issued_at_micros);
+  invoice.clear_review_deadline();
+  if (record.review_deadline_micros) {
+    *invoice.mutable_review_deadline() =
+        pg::TimestampFromUnixMicros(*record.review_deadline_micros);
+  }
+  *invoice.mutable_held() = MoneyProto(record.currency, record.held);
+  *invoice.mutable_released() = MoneyProto(record.currency, record.released);
+  *invoice.mutable_refunded() = MoneyProto(record.currency, record.refunded);
 }
 
 void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64_t transfer_id,

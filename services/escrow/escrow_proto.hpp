@@ -5,6 +5,7 @@
 
 #include "contract_repository.hpp"
 #include "dispute_repository.hpp"
+#include "invoice_repository.hpp"
 #include "market/common/v1/common.pb.h"
 #include "market/escrow/v1/escrow.pb.h"
 #include "release_plan.hpp"
@@ -17,11 +18,16 @@ void ToProto(const ContractRecord& record, v1::Contract& contract);
 void ToProto(const MilestoneRecord& record, const std::string& currency, v1::Milestone& milestone);
 void ToProto(const FxRateRecord& record, v1::FxRate& rate);
 void ToProto(const DisputeRecord& record, v1::Dispute& dispute);
+// Without the document (GetInvoice adds it).
+void ToProto(const InvoiceRecord& record, v1::Invoice& invoice);
 void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64_t transfer_id,
              v1::Release& release);
 
 v1::MilestoneState MilestoneStateFromName(const std::string& state);
 v1::ContractState ContractStateFromName(const std::string& state);
+// An invoice's milestone state and its InvoiceState: pending is payment due, submitted in review.
+v1::InvoiceState InvoiceStateFromName(const std::string& state);
+std::string InvoiceStateName(v1::InvoiceState state);  // "" for unspecified
 // "accepted_bid", "bought_offer"; "" for unspecified.
 std::string SourceName(v1::ContractSource source);
 

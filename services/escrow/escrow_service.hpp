@@ -81,6 +81,15 @@ class EscrowService final : public v1::EscrowServiceBase {
                           v1::GetEscrowSummaryResponse& response) override;
   Status CheckLedger(const connect::CallContext& ctx, const v1::CheckLedgerRequest& request,
                      v1::CheckLedgerResponse& response) override;
+  Status ListInvoices(const connect::CallContext& ctx, const v1::ListInvoicesRequest& request,
+                      v1::ListInvoicesResponse& response) override;
+  Status GetInvoice(const connect::CallContext& ctx, const v1::GetInvoiceRequest& request,
+                    v1::GetInvoiceResponse& response) override;
+  Status DisputeInvoice(const connect::CallContext& ctx, const v1::DisputeInvoiceRequest& request,
+                        v1::DisputeInvoiceResponse& response) override;
+  Status AdvanceContractClock(const connect::CallContext& ctx,
+                              const v1::AdvanceContractClockRequest& request,
+                              v1::AdvanceContractClockResponse& response) override;
 
  private:
   pg::Pool& pool_;

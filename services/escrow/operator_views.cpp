@@ -1,4 +1,5 @@
-// The operator views of EscrowService: the escrow summary and the ledger check.
+// The operator views of EscrowService: the escrow summary (with the weekly invoices waiting)
+// and the ledger check.
 #include "escrow_proto.hpp"
 #include "escrow_service.hpp"
 #include "ledger_check.hpp"
@@ -25,6 +26,13 @@ inline constexpr std::string_view kAgeing = R"(
   WHERE m.held > 0
   GROUP BY 1, 2 ORDER BY 1, 2)";
 
+// Weekly invoices waiting: in review (held) and payment due (not yet funded), what they charge.
+inline constexpr std::string_view kInvoiceTotals = R"(
+  SELECT c.currency, m.state, sum(m.amount)::bigint AS amount, count(*) AS invoices
+  FROM milestones m JOIN contracts c ON c.id = m.contract_id
+  WHERE m.kind = 'invoice' AND m.state IN ('submitted', 'pending')
+  GROUP BY c.currency, m.state ORDER BY c.currency, m.state)";
+
 }  // namespace
 
 Status EscrowService::GetEscrowSummary(const connect::CallContext& ctx,
@@ -49,6 +57,14 @@ Status EscrowService::GetEscrowSummary(const connect::CallContext& ctx,
           bucket.set_bucket(row["bucket"].as<std::string>());
           *bucket.mutable_held() =
               MoneyProto(row["currency"].as<std::string>(), row["held"].as<std::int64_t>());
+        }
+        for (const auto& row : tx.exec(std::string(kInvoiceTotals))) {
+          v1::InvoiceTotals& totals = *response.add_invoices();
+          totals.set_state(
+              v1::InvoiceState_Name(InvoiceStateFromName(row["state"].as<std::string>())));
+          *totals.mutable_amount() =
+              MoneyProto(row["currency"].as<std::string>(), row["amount"].as<std::int64_t>());
+          totals.set_invoices(row["invoices"].as<int>());
         }
         return OkStatus();
       });

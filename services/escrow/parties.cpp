@@ -1,6 +1,7 @@
 #include "parties.hpp"
 
 #include "market/common/ids.hpp"
+#include "market/connect/error_details.hpp"
 
 namespace market::escrow {
 
@@ -46,6 +47,14 @@ StatusOr<LockedMilestone> LockMilestoneFor(pqxx::work& tx, const v1::MilestoneRe
   const MilestoneRecord* milestone = FindMilestone(*contract, ref.milestone_id());
   if (milestone == nullptr) {
     return NotFoundError("milestone.milestone_id: no such milestone in this contract");
+  }
+  if (milestone->kind == "invoice") {
+    // Invoices are funded and released by the background worker and disputed by the client
+    // with DisputeInvoice; no milestone method may move them.
+    return FailedPreconditionError(
+               "milestone.milestone_id: is a weekly invoice; it is read with GetInvoice and "
+               "disputed with DisputeInvoice")
+        .WithDetail(connect::ErrorInfo("IS_INVOICE", "escrow.market"));
   }
   const auto index = static_cast<std::size_t>(milestone - contract->milestones.data());
   return LockedMilestone{std::move(*contract), party, index};

@@ -35,7 +35,8 @@ Status RequireSide(Party party, Party wanted, std::string_view action);
 Status ValidateRef(const v1::MilestoneRef& ref);
 
 // The contract locked for update with the caller's side and the milestone named by `ref`;
-// not_found when the caller is not a party or the milestone is not the contract's.
+// not_found when the caller is not a party or the milestone is not the contract's;
+// failed_precondition (reason IS_INVOICE) for a weekly invoice, which milestone methods never move.
 struct LockedMilestone {
   ContractRecord contract;
   Party party;

@@ -7,6 +7,7 @@
 #include "contract_terms.hpp"
 #include "escrow_proto.hpp"
 #include "escrow_service.hpp"
+#include "invoice_repository.hpp"
 #include "market/common/ids.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/pg/time.hpp"
@@ -81,6 +82,11 @@ StatusOr<std::pair<ContractRecord, Party>> HourlyContractFor(pqxx::work& tx,
   return std::pair{std::move(*contract), party};
 }
 
+// The contract's time: database time, plus its sandbox test clock (AdvanceContractClock).
+std::int64_t ContractNowMicros(pqxx::work& tx, const ContractRecord& contract) {
+  return DatabaseNowMicros(tx) + contract.clock_offset_seconds * 1000000;
+}
+
 Status ValidateContractId(const std::string& contract_id) {
   if (!ids::IsUuid(contract_id)) {
     return InvalidArgumentError("contract_id: must be a contract id (UUID)");
@@ -115,11 +121,18 @@ Status EscrowService::LogTime(const connect::CallContext& ctx, const v1::LogTime
                              "; only an active contract takes time entries",
                          "NOT_ACTIVE");
         }
-        const std::int64_t now = DatabaseNowMicros(tx);
+        const std::int64_t now = ContractNowMicros(tx, contract);
         const std::int64_t week = UtcWeekStart(now);
         if (start < week) {
           return Refused("start: falls in a closed week; only the current UTC week (from " +
                              IsoMinute(week) + ") takes entries",
+                         "WEEK_CLOSED");
+        }
+        // A week also closes once the invoice worker has closed it into an invoice (which a
+        // worker handed a later instant does before the week ends).
+        if (WeekInvoiced(tx, contract.id, week)) {
+          return Refused("start: the week from " + IsoMinute(week) +
+                             " is closed into an invoice; its entries cannot change",
                          "WEEK_CLOSED");
         }
         if (start > now) return InvalidArgumentError("start: must not be in the future");
@@ -178,7 +191,8 @@ Status EscrowService::DeleteTimeEntry(const connect::CallContext& ctx,
         const std::optional<TimeEntryRecord> entry =
             FindTimeEntry(tx, contract.id, request.entry_id());
         if (!entry) return NotFoundError("entry_id: no such entry in this contract");
-        if (entry->week_start_micros < UtcWeekStart(DatabaseNowMicros(tx))) {
+        if (entry->week_start_micros < UtcWeekStart(ContractNowMicros(tx, contract)) ||
+            WeekInvoiced(tx, contract.id, entry->week_start_micros)) {
           return Refused("entry_id: belongs to a closed week; its entries cannot change",
                          "WEEK_CLOSED");
         }
@@ -205,7 +219,7 @@ Status EscrowService::ListTimeEntries(const connect::CallContext& ctx,
         MARKET_ASSIGN_OR_RETURN(
             auto found, HourlyContractFor(tx, request.contract_id(), caller.subject, Lock::kNone));
         const ContractRecord& contract = found.first;
-        const std::int64_t now = DatabaseNowMicros(tx);
+        const std::int64_t now = ContractNowMicros(tx, contract);
         const std::int64_t week = UtcWeekStart(request.has_week() ? MicrosOf(request.week()) : now);
         const std::vector<TimeEntryRecord> entries = ListWeek(tx, contract.id, week);
         response.Clear();
@@ -214,7 +228,7 @@ Status EscrowService::ListTimeEntries(const connect::CallContext& ctx,
         for (const TimeEntryRecord& entry : entries) ToProto(entry, *response.add_entries());
         response.set_total_minutes(SumMinutes(entries));
         response.set_limit_minutes(contract.weekly_hour_limit * 60);
-        response.set_closed(week + kWeekMicros <= now);
+        response.set_closed(week + kWeekMicros <= now || WeekInvoiced(tx, contract.id, week));
         return OkStatus();
       });
 }
