@@ -76,8 +76,15 @@ Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
   if (request.payment_token().empty() || request.payment_token().size() > 200) {
     return InvalidArgumentError("payment_token: 1 to 200 characters");
   }
+  // A key that already holds an answer never reaches the provider again: the same request
+  // gets the stored answer, another one already_exists.
+  MARKET_ASSIGN_OR_RETURN(
+      const bool answered,
+      FindStoredAnswer(pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response));
+  if (answered) return OkStatus();
   // The charge happens outside the transaction; the provider deduplicates on the key, so a
-  // retry after a crash between charge and commit does not charge twice.
+  // retry after a crash between charge and commit (or a concurrent duplicate) does not charge
+  // twice, and RunOnce lets only one of them move the money.
   MARKET_ASSIGN_OR_RETURN(
       const std::string reference,
       payments_.Charge(caller.subject, amount, request.payment_token(), scope.key));
