@@ -1,6 +1,6 @@
 // EscrowApp: the escrow service as its host runs it (market/runtime/service.hpp): the Connect
-// methods, the contract-creating consumers of bidding's and listings' events, and the
-// auto-approval worker.
+// methods, the contract-creating consumers of bidding's and listings' events, the
+// auto-approval worker and the payout retry worker.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,8 @@
 #include "escrow_service.hpp"
 #include "market/runtime/service.hpp"
 #include "payment_provider.hpp"
+#include "payout_provider.hpp"
+#include "payouts.hpp"
 
 namespace market::escrow {
 
@@ -16,8 +18,14 @@ class EscrowApp final : public runtime::Service {
  public:
   Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
 
+  // The sandbox providers, for tests that check what reached them.
+  SandboxPaymentProvider& sandbox_payments() { return payments_; }
+  SandboxPayoutProvider& sandbox_payouts() { return payout_provider_; }
+
  private:
   SandboxPaymentProvider payments_;
+  SandboxPayoutProvider payout_provider_;
+  std::unique_ptr<PayoutSender> payouts_;
   std::unique_ptr<EscrowService> service_;
   std::unique_ptr<AutoApprover> approver_;
 };

@@ -7,6 +7,8 @@
 #include "dispute_repository.hpp"
 #include "market/common/v1/common.pb.h"
 #include "market/escrow/v1/escrow.pb.h"
+#include "market/escrow/v1/payouts.pb.h"
+#include "payouts.hpp"
 #include "release_plan.hpp"
 
 namespace market::escrow {
@@ -17,6 +19,7 @@ void ToProto(const ContractRecord& record, v1::Contract& contract);
 void ToProto(const MilestoneRecord& record, const std::string& currency, v1::Milestone& milestone);
 void ToProto(const FxRateRecord& record, v1::FxRate& rate);
 void ToProto(const DisputeRecord& record, v1::Dispute& dispute);
+void ToProto(const PayoutRecord& record, v1::Payout& payout);
 void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64_t transfer_id,
              v1::Release& release);
 

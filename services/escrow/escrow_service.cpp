@@ -1,6 +1,7 @@
 // Wallets, FX rates and contracts. Pausing, resuming and ending: contract_state_handlers.cpp;
 // milestones: milestone_handlers.cpp; disputes: dispute_handlers.cpp; operator views:
-// operator_views.cpp.
+// operator_views.cpp; tax profiles: tax_handlers.cpp; payouts: payout_handlers.cpp; yearly
+// statements: statement_handlers.cpp.
 #include "escrow_service.hpp"
 
 #include <set>
@@ -55,8 +56,8 @@ StatusOr<std::optional<std::pair<std::int64_t, std::string>>> ReadPageToken(
 
 }  // namespace
 
-EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments)
-    : pool_(pool), payments_(payments) {}
+EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSender& payouts)
+    : pool_(pool), payments_(payments), payouts_(payouts) {}
 
 Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
                                   const v1::TopUpWalletRequest& request,
