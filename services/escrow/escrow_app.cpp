@@ -13,7 +13,8 @@ Status EscrowApp::Configure(config::Env& env) {
 }
 
 Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
-  service_ = std::make_unique<EscrowService>(parts.pg, payments_, defaults_);
+  payouts_ = std::make_unique<PayoutSender>(parts.pg, payout_provider_);
+  service_ = std::make_unique<EscrowService>(parts.pg, payments_, *payouts_, defaults_);
   v1::Register(router, *service_);
   approver_ = std::make_unique<AutoApprover>(parts.pg);
   parts.background.Add({.name = "escrow-auto-approve", .interval = std::chrono::seconds(1)},
@@ -21,6 +22,9 @@ Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
   invoices_ = std::make_unique<InvoiceWorker>(parts.pg);
   parts.background.Add({.name = "escrow-invoices", .interval = std::chrono::seconds(1)},
                        [invoices = invoices_.get()] { return invoices->Step(); });
+  // The recovery path of payouts left pending by a crash or an unavailable provider.
+  parts.background.Add({.name = "escrow-payout-retry", .interval = std::chrono::seconds(1)},
+                       [payouts = payouts_.get()] { return payouts->Step(); });
   for (const char* source : {"bidding", "listings"}) {
     events::ConsumerOptions options;
     options.stream = events::StreamName(source);

@@ -1,6 +1,6 @@
 // EscrowApp: the escrow service as its host runs it (market/runtime/service.hpp): the Connect
 // methods, the contract-creating consumers of bidding's and listings' events, the
-// auto-approval worker and the weekly-invoice worker.
+// auto-approval worker, the weekly-invoice worker and the payout retry worker.
 #pragma once
 
 #include <memory>
@@ -11,6 +11,8 @@
 #include "market/runtime/service.hpp"
 #include "payment_provider.hpp"
 #include "policy_defaults.hpp"
+#include "payout_provider.hpp"
+#include "payouts.hpp"
 
 namespace market::escrow {
 
@@ -19,9 +21,15 @@ class EscrowApp final : public runtime::Service {
   Status Configure(config::Env& env) override;
   Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
 
+  // The sandbox providers, for tests that check what reached them.
+  SandboxPaymentProvider& sandbox_payments() { return payments_; }
+  SandboxPayoutProvider& sandbox_payouts() { return payout_provider_; }
+
  private:
   SandboxPaymentProvider payments_;
   PolicyDefaults defaults_;
+  SandboxPayoutProvider payout_provider_;
+  std::unique_ptr<PayoutSender> payouts_;
   std::unique_ptr<EscrowService> service_;
   std::unique_ptr<AutoApprover> approver_;
   std::unique_ptr<InvoiceWorker> invoices_;

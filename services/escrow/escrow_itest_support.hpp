@@ -38,11 +38,12 @@ inline std::string NewId() {
   return id;
 }
 
-inline std::string UserBearer(const std::string& subject, std::vector<auth::Role> roles) {
+inline std::string UserBearer(const std::string& subject, std::vector<auth::Role> roles,
+                              const std::string& country = "DE") {
   return "Bearer " + testing::SharedTestTokenKeys().Signer("users")->Issue(
                          {.subject = subject,
                           .roles = std::move(roles),
-                          .country = "DE",
+                          .country = country,
                           .expires_at = std::chrono::system_clock::now() + 1h});
 }
 
@@ -67,9 +68,9 @@ struct User {
   std::string bearer;
 };
 
-inline User NewUser(auth::Role role) {
+inline User NewUser(auth::Role role, const std::string& country = "DE") {
   User user{NewId(), ""};
-  user.bearer = UserBearer(user.id, {role});
+  user.bearer = UserBearer(user.id, {role}, country);
   return user;
 }
 
@@ -77,9 +78,7 @@ class Escrow {
  public:
   explicit Escrow(const testing::EnvOverrides& env = {},
                   std::optional<testing::TestDatabase> database = std::nullopt)
-      : started_(testing::StartService(kIdentity, migrations::escrow(),
-                                       std::make_unique<EscrowApp>(), env, std::move(database))),
-        http_(std::make_shared<http::Client>()) {}
+      : Escrow(std::make_unique<EscrowApp>(), env, std::move(database)) {}
 
   v1::EscrowServiceClient Client() {
     return v1::EscrowServiceClient(connect::Client(http_, started_.endpoint()));
@@ -93,6 +92,9 @@ class Escrow {
   }
 
   const testing::TestDatabase& database() const { return started_.database(); }
+  // The running service's sandbox providers: what reached the payment and payout providers.
+  SandboxPaymentProvider& payment_provider() { return app_->sandbox_payments(); }
+  SandboxPayoutProvider& payout_provider() { return app_->sandbox_payouts(); }
   testing::StartedService& started() { return started_; }
 
   // An operator's view of the ledger check.
@@ -124,7 +126,8 @@ class Escrow {
                            std::vector<std::int64_t> amounts,
                            const std::string& payout_currency = "",
                            std::int64_t review_window_seconds = 0,
-                           std::int64_t dispute_response_window_seconds = 0) {
+                           std::int64_t dispute_response_window_seconds = 0,
+                           const std::string& freelancer_country = "AR") {
     v1::CreateContractRequest request;
     request.set_source(v1::CONTRACT_SOURCE_ACCEPTED_BID);
     request.set_source_id(NewId());
@@ -132,7 +135,7 @@ class Escrow {
     request.set_client_id(client.id);
     request.set_client_country("DE");
     request.set_freelancer_id(freelancer.id);
-    request.set_freelancer_country("AR");
+    request.set_freelancer_country(freelancer_country);
     for (std::size_t i = 0; i < amounts.size(); ++i) {
       v1::MilestoneTerms& milestone = *request.add_milestones();
       milestone.set_title("Milestone " + std::to_string(i + 1));
@@ -270,6 +273,14 @@ class Escrow {
   }
 
  private:
+  Escrow(std::unique_ptr<EscrowApp> app, const testing::EnvOverrides& env,
+         std::optional<testing::TestDatabase> database)
+      : app_(app.get()),
+        started_(testing::StartService(kIdentity, migrations::escrow(), std::move(app), env,
+                                       std::move(database))),
+        http_(std::make_shared<http::Client>()) {}
+
+  EscrowApp* app_;  // owned by started_, which runs it
   testing::StartedService started_;
   std::shared_ptr<http::Client> http_;
   User operator_ = NewUser(auth::Role::kOperator);

@@ -188,6 +188,27 @@ void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64
                        contract.fx_quoted_at_micros},
           *release.mutable_rate());
   release.set_transfer_id(transfer_id);
+  *release.mutable_withheld() = plan.withheld.ToProto();
+  release.set_withholding_basis_points(plan.withholding_bps);
+  *release.mutable_credited() = plan.credited.ToProto();
+}
+
+void ToProto(const PayoutRecord& record, v1::Payout& payout) {
+  payout.set_id(record.id);
+  payout.set_account_id(record.account_id);
+  *payout.mutable_amount() = MoneyProto(record.currency, record.amount);
+  payout.set_method(record.method);
+  payout.set_state(record.state == "paid"     ? v1::PAYOUT_STATE_PAID
+                   : record.state == "failed" ? v1::PAYOUT_STATE_FAILED
+                                              : v1::PAYOUT_STATE_PENDING);
+  payout.set_provider_reference(record.provider_reference);
+  payout.set_failure_reason(record.failure_reason);
+  *payout.mutable_requested_at() = pg::TimestampFromUnixMicros(record.requested_at_micros);
+  if (record.settled_at_micros) {
+    *payout.mutable_settled_at() = pg::TimestampFromUnixMicros(*record.settled_at_micros);
+  }
+  payout.set_transfer_id(record.transfer_id);
+  payout.set_reversal_transfer_id(record.reversal_transfer_id.value_or(0));
 }
 
 }  // namespace market::escrow

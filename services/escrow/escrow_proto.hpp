@@ -8,6 +8,8 @@
 #include "invoice_repository.hpp"
 #include "market/common/v1/common.pb.h"
 #include "market/escrow/v1/escrow.pb.h"
+#include "market/escrow/v1/payouts.pb.h"
+#include "payouts.hpp"
 #include "release_plan.hpp"
 
 namespace market::escrow {
@@ -20,6 +22,7 @@ void ToProto(const FxRateRecord& record, v1::FxRate& rate);
 void ToProto(const DisputeRecord& record, v1::Dispute& dispute);
 // Without the document (GetInvoice adds it).
 void ToProto(const InvoiceRecord& record, v1::Invoice& invoice);
+void ToProto(const PayoutRecord& record, v1::Payout& payout);
 void ToProto(const ReleasePlan& plan, const ContractRecord& contract, std::int64_t transfer_id,
              v1::Release& release);
 

@@ -1,6 +1,7 @@
 // Wallets, FX rates and contracts. Pausing, resuming and ending: contract_state_handlers.cpp;
 // milestones: milestone_handlers.cpp; disputes: dispute_handlers.cpp; operator views:
-// operator_views.cpp.
+// operator_views.cpp; tax profiles: tax_handlers.cpp; payouts: payout_handlers.cpp; yearly
+// statements: statement_handlers.cpp.
 #include "escrow_service.hpp"
 
 #include <set>
@@ -55,8 +56,9 @@ StatusOr<std::optional<std::pair<std::int64_t, std::string>>> ReadPageToken(
 
 }  // namespace
 
-EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments, PolicyDefaults defaults)
-    : pool_(pool), payments_(payments), defaults_(defaults) {}
+EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSender& payouts,
+                             PolicyDefaults defaults)
+    : pool_(pool), payments_(payments), payouts_(payouts), defaults_(defaults) {}
 
 Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
                                   const v1::TopUpWalletRequest& request,
@@ -76,8 +78,15 @@ Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
   if (request.payment_token().empty() || request.payment_token().size() > 200) {
     return InvalidArgumentError("payment_token: 1 to 200 characters");
   }
+  // A key that already holds an answer never reaches the provider again: the same request
+  // gets the stored answer, another one already_exists.
+  MARKET_ASSIGN_OR_RETURN(
+      const bool answered,
+      FindStoredAnswer(pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response));
+  if (answered) return OkStatus();
   // The charge happens outside the transaction; the provider deduplicates on the key, so a
-  // retry after a crash between charge and commit does not charge twice.
+  // retry after a crash between charge and commit (or a concurrent duplicate) does not charge
+  // twice, and RunOnce lets only one of them move the money.
   MARKET_ASSIGN_OR_RETURN(
       const std::string reference,
       payments_.Charge(caller.subject, amount, request.payment_token(), scope.key));

@@ -8,7 +8,9 @@
 // once per idempotency key (idempotency.hpp).
 //
 //   SandboxPaymentProvider payments;
-//   EscrowService service(parts.pg, payments);   // both must outlive the router
+//   SandboxPayoutProvider payout_provider;
+//   PayoutSender payouts(parts.pg, payout_provider);
+//   EscrowService service(parts.pg, payments, payouts);   // all must outlive the router
 //   market::escrow::v1::Register(router, service);
 //
 // A call passes: this class (validation, ownership, state) -> settlement.hpp (the money
@@ -21,14 +23,16 @@
 #include "market/pg/pool.hpp"
 #include "payment_provider.hpp"
 #include "policy_defaults.hpp"
+#include "payouts.hpp"
 
 namespace market::escrow {
 
 class EscrowService final : public v1::EscrowServiceBase {
  public:
-  // `pool` and `payments` must outlive the service. `defaults` fill the timers a
+  // `pool`, `payments` and `payouts` must outlive the service. `defaults` fill the timers a
   // CreateContract request leaves unset.
-  EscrowService(pg::Pool& pool, PaymentProvider& payments, PolicyDefaults defaults = {});
+  EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSender& payouts,
+                PolicyDefaults defaults = {});
 
   Status TopUpWallet(const connect::CallContext& ctx, const v1::TopUpWalletRequest& request,
                      v1::TopUpWalletResponse& response) override;
@@ -90,10 +94,25 @@ class EscrowService final : public v1::EscrowServiceBase {
   Status AdvanceContractClock(const connect::CallContext& ctx,
                               const v1::AdvanceContractClockRequest& request,
                               v1::AdvanceContractClockResponse& response) override;
+  Status SetTaxProfile(const connect::CallContext& ctx, const v1::SetTaxProfileRequest& request,
+                       v1::SetTaxProfileResponse& response) override;
+  Status GetTaxProfile(const connect::CallContext& ctx, const v1::GetTaxProfileRequest& request,
+                       v1::GetTaxProfileResponse& response) override;
+  Status RequestPayout(const connect::CallContext& ctx, const v1::RequestPayoutRequest& request,
+                       v1::RequestPayoutResponse& response) override;
+  Status ListPayouts(const connect::CallContext& ctx, const v1::ListPayoutsRequest& request,
+                     v1::ListPayoutsResponse& response) override;
+  Status GetYearlyStatement(const connect::CallContext& ctx,
+                            const v1::GetYearlyStatementRequest& request,
+                            v1::GetYearlyStatementResponse& response) override;
+  Status ExportStatementCsv(const connect::CallContext& ctx,
+                            const v1::ExportStatementCsvRequest& request,
+                            v1::ExportStatementCsvResponse& response) override;
 
  private:
   pg::Pool& pool_;
   PaymentProvider& payments_;
+  PayoutSender& payouts_;
   const PolicyDefaults defaults_;
 };
 

@@ -65,6 +65,29 @@ StatusOr<IdempotencyScope> ScopeOf(std::string caller, std::string method,
                           auth::Sha256Hex(CanonicalBytes(*keyless))};
 }
 
+StatusOr<bool> FindStoredAnswer(pg::Pool& pool, const pg::TxOptions& options,
+                                const IdempotencyScope& scope,
+                                google::protobuf::Message& response) {
+  pg::TxOptions read_only = options;
+  read_only.read_only = true;
+  return pg::InTransaction(pool, read_only, [&](pqxx::work& tx) -> StatusOr<bool> {
+    response.Clear();
+    const pqxx::result stored =
+        tx.exec_params(std::string(kSelectKey), scope.caller, scope.method, scope.key);
+    if (stored.empty() || stored[0]["response"].is_null()) return false;
+    if (stored[0]["request_hash"].as<std::string>() != scope.request_hash) {
+      return AlreadyExistsError(
+          "idempotency_key: already used for a different request; choose a new key");
+    }
+    const std::optional<std::string> bytes =
+        Base64UrlDecode(stored[0]["response"].as<std::string>());
+    if (!bytes || !response.ParseFromString(*bytes)) {
+      return InternalError("the stored answer for this idempotency key cannot be read");
+    }
+    return true;
+  });
+}
+
 Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencyScope& scope,
                google::protobuf::Message& response,
                const std::function<Status(pqxx::work&)>& body) {

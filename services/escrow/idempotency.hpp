@@ -42,6 +42,13 @@ struct IdempotencyScope {
 StatusOr<IdempotencyScope> ScopeOf(std::string caller, std::string method,
                                    const google::protobuf::Message& request);
 
+// For a call with an outside side effect before its transaction (a provider charge): true with
+// `response` filled when the key already holds a stored answer to the same request, so the side
+// effect is skipped; already_exists for a different request; false when the key is new (or its
+// first call is still running: RunOnce then waits for it).
+StatusOr<bool> FindStoredAnswer(pg::Pool& pool, const pg::TxOptions& options,
+                                const IdempotencyScope& scope, google::protobuf::Message& response);
+
 // Runs `body` at most once per scope, as described above; `response` is either the body's
 // answer or the stored one. A key reused for a different request is already_exists.
 Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencyScope& scope,

@@ -50,7 +50,7 @@ AccountKind KindFromName(std::string_view name) {
   for (const AccountKind kind :
        {AccountKind::kWallet, AccountKind::kEscrow, AccountKind::kFeeRevenue,
         AccountKind::kFundingClearing, AccountKind::kPayoutClearing, AccountKind::kFxLiquidity,
-        AccountKind::kRounding}) {
+        AccountKind::kRounding, AccountKind::kWithholding}) {
     if (AccountKindName(kind) == name) return kind;
   }
   throw std::logic_error("unknown account kind in the ledger");
@@ -78,6 +78,8 @@ std::string_view AccountKindName(AccountKind kind) {
       return "fx_liquidity";
     case AccountKind::kRounding:
       return "rounding";
+    case AccountKind::kWithholding:
+      return "withholding";
   }
   return "unknown";
 }

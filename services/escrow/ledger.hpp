@@ -34,6 +34,7 @@ enum class AccountKind {
   kPayoutClearing,   // money out to payout providers
   kFxLiquidity,      // per currency: the side of each conversion
   kRounding,         // what rounding leaves over, per currency
+  kWithholding,      // per currency: tax withheld at release, held for remittance
 };
 
 // "wallet", "escrow", "fee_revenue", ...: the kind column.
@@ -63,7 +64,7 @@ struct Leg {
 };
 
 struct TransferSpec {
-  std::string kind;          // top_up, fund, release, refund, roll, resolve
+  std::string kind;          // top_up, fund, release, refund, payout, payout_reversal
   std::string contract_id;   // "" when none
   std::string milestone_id;  // "" when none
   std::vector<Leg> legs;

@@ -1,8 +1,9 @@
-// The operator views of EscrowService: the escrow summary (with the weekly invoices waiting)
-// and the ledger check.
+// The operator views of EscrowService: the escrow summary (with the weekly invoices waiting,
+// pending payouts and withholding held) and the ledger check.
 #include "escrow_proto.hpp"
 #include "escrow_service.hpp"
 #include "ledger_check.hpp"
+#include "market/pg/time.hpp"
 #include "market/pg/transaction.hpp"
 
 namespace market::escrow {
@@ -32,6 +33,17 @@ inline constexpr std::string_view kInvoiceTotals = R"(
   FROM milestones m JOIN contracts c ON c.id = m.contract_id
   WHERE m.kind = 'invoice' AND m.state IN ('submitted', 'pending')
   GROUP BY c.currency, m.state ORDER BY c.currency, m.state)";
+inline constexpr std::string_view kPendingPayouts = R"(
+  SELECT currency, sum(amount)::bigint AS amount, count(*) AS payouts,
+         (extract(epoch FROM min(requested_at)) * 1000000)::bigint AS oldest_micros
+  FROM payouts WHERE state = 'pending'
+  GROUP BY currency ORDER BY currency)";
+
+// The shards of each currency's withholding account added up.
+inline constexpr std::string_view kWithholdingHeld = R"(
+  SELECT currency, sum(balance)::bigint AS held
+  FROM accounts WHERE kind = 'withholding'
+  GROUP BY currency ORDER BY currency)";
 
 }  // namespace
 
@@ -65,6 +77,18 @@ Status EscrowService::GetEscrowSummary(const connect::CallContext& ctx,
           *totals.mutable_amount() =
               MoneyProto(row["currency"].as<std::string>(), row["amount"].as<std::int64_t>());
           totals.set_invoices(row["invoices"].as<int>());
+        }
+        for (const auto& row : tx.exec(std::string(kPendingPayouts))) {
+          v1::PendingPayouts& pending = *response.add_pending_payouts();
+          *pending.mutable_amount() =
+              MoneyProto(row["currency"].as<std::string>(), row["amount"].as<std::int64_t>());
+          pending.set_payouts(row["payouts"].as<int>());
+          *pending.mutable_oldest_requested_at() =
+              pg::TimestampFromUnixMicros(row["oldest_micros"].as<std::int64_t>());
+        }
+        for (const auto& row : tx.exec(std::string(kWithholdingHeld))) {
+          *response.add_withholding_held() =
+              MoneyProto(row["currency"].as<std::string>(), row["held"].as<std::int64_t>());
         }
         return OkStatus();
       });

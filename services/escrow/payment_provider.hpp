@@ -5,9 +5,10 @@
 //   MARKET_ASSIGN_OR_RETURN(const std::string reference,
 //                           provider.Charge(payer_id, amount, token, idempotency_key));
 //
-// The charge is made before the ledger transaction and carries the call's idempotency key, so a
-// retried top-up charges the instrument once: real providers deduplicate on that key, and so
-// does the sandbox (within the process).
+// The charge is made before the ledger transaction, and only when the call's idempotency key has
+// no stored answer yet (a replayed top-up never reaches the provider). It carries the key, so a
+// top-up retried after a crash between charge and commit charges the instrument once: real
+// providers deduplicate on that key, and so does the sandbox (within the process).
 #pragma once
 
 #include <map>
@@ -37,10 +38,16 @@ class SandboxPaymentProvider final : public PaymentProvider {
                                const std::string& payment_token,
                                const std::string& idempotency_key) override;
 
+  // For tests, the sandbox's record: every charge request it received (a real provider may
+  // bill or hold funds for each one, deduplicated or not), and the distinct charges it made.
+  long long ChargeRequests();
+  long long Charges();
+
  private:
   std::mutex mutex_;
   std::map<std::string, std::string> references_;  // payer + key -> reference
   long long charges_ = 0;
+  long long requests_ = 0;
 };
 
 }  // namespace market::escrow

@@ -70,6 +70,38 @@ TEST_CASE("1 JPY and 0.001 KWD release without losing a minor unit", "[escrow]")
   CHECK(PlanRelease(Contract("KWD", "JPY", "490.5", 0), 1000)->paid.minor_units() == 490);
 }
 
+TEST_CASE("withholding is taken from the paid amount, half-even, in the payout currency",
+          "[escrow][tax]") {
+  // 1000.00 EUR, 10 % fee, at 1.0842: 975.78 USD paid; 24 % of it is 234.1872 -> 234.19 USD.
+  const auto plan = PlanRelease(Contract("EUR", "USD", "1.0842"), 100000, 2400);
+  REQUIRE(plan.ok());
+  CHECK(plan->paid.minor_units() == 97578);
+  CHECK(plan->withheld == *money::Money::Of("USD", 23419));
+  CHECK(plan->credited == *money::Money::Of("USD", 74159));
+  CHECK(plan->withholding_bps == 2400);
+  for (const auto& [currency, sum] : SumPerCurrency(plan->legs)) {
+    CAPTURE(currency);
+    CHECK(sum == 0);
+  }
+  std::int64_t to_withholding = 0;
+  for (const Leg& leg : plan->legs) {
+    if (leg.account.kind == AccountKind::kWithholding) {
+      CHECK(leg.account.currency == "USD");
+      to_withholding += leg.amount;
+    }
+  }
+  CHECK(to_withholding == 23419);
+  CHECK(plan->legs.back().amount == 74159);
+
+  // Ties go to the even minor unit: 0.50 USD at 25 % is 0.125 -> 0.12; 0.70 USD, 0.175 -> 0.18.
+  CHECK(PlanRelease(Contract("USD", "USD", "1", 0), 50, 2500)->withheld.minor_units() == 12);
+  CHECK(PlanRelease(Contract("USD", "USD", "1", 0), 70, 2500)->withheld.minor_units() == 18);
+  // Without a rule nothing is withheld and the wallet gets all of paid.
+  const auto untaxed = PlanRelease(Contract("USD", "USD", "1"), 100000);
+  CHECK(untaxed->withheld.minor_units() == 0);
+  CHECK(untaxed->credited.minor_units() == 90000);
+}
+
 }  // namespace
 }  // namespace market::escrow
 

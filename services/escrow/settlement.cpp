@@ -6,6 +6,7 @@
 #include "ledger.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/events/outbox.hpp"
+#include "tax_profiles.hpp"
 
 namespace market::escrow {
 
@@ -14,7 +15,11 @@ StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract
   if (gross <= 0 || gross > milestone.held) {
     return InternalError("a release beyond the held amount was refused");
   }
-  MARKET_ASSIGN_OR_RETURN(const ReleasePlan plan, PlanRelease(contract, gross));
+  // Withholding follows the freelancer's tax status at the moment of release (money rule 6:
+  // its leg is part of the release's one transfer).
+  const TaxStanding tax = TaxStandingOf(tx, contract.freelancer_id, contract.freelancer_country);
+  MARKET_ASSIGN_OR_RETURN(const ReleasePlan plan,
+                          PlanRelease(contract, gross, tax.withholding_bps));
   MARKET_ASSIGN_OR_RETURN(const PostedTransfer posted,
                           PostTransfer(tx, {.kind = "release",
                                             .contract_id = contract.id,

@@ -22,7 +22,8 @@ namespace market::escrow {
 
 inline constexpr std::string_view kEventSource = "escrow";
 
-// Pays `gross` of the milestone's held amount to the freelancer (fee, locked FX rate).
+// Pays `gross` of the milestone's held amount to the freelancer (fee, locked FX rate, tax
+// withheld by the freelancer's withholding rule, tax_profiles.hpp).
 StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract,
                                   MilestoneRecord& milestone, std::int64_t gross, bool automatic);
 
