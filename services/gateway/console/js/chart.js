@@ -6,9 +6,9 @@
 import { svg } from './dom.js';
 
 const WIDTH = 480;
-const BAR_HEIGHT = 22;
+const BAR_HEIGHT = 24;
 const GAP = 10;
-const LABEL_WIDTH = 64;
+const LABEL_WIDTH = 70;
 const VALUE_WIDTH = 130;
 
 export function barChart({ title, bars }) {

@@ -50,7 +50,7 @@ function termsSection(contract, milestoneId) {
       h('dt', {}, 'Dispute response window'),
       h('dd', {}, formatDuration(Number(policy.disputeResponseWindowSeconds || 0) * 1000)),
       h('dt', {}, 'Created'), h('dd', {}, formatInstant(contract.createdAt))),
-    (contract.milestones || []).length ? h('table', {},
+    (contract.milestones || []).length ? h('div', { class: 'table-wrap' }, h('table', {},
       h('caption', {}, 'Milestones'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Title'),
         h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col', class: 'num' }, 'Amount'),
@@ -62,7 +62,7 @@ function termsSection(contract, milestoneId) {
       h('td', {}, m.position), h('td', {}, m.title, m.id === milestoneId ? ' (disputed)' : ''),
       h('td', {}, (m.state || '').replace(/^MILESTONE_STATE_/, '').toLowerCase()),
       h('td', { class: 'num' }, formatMoney(m.amount)),
-      h('td', { class: 'num' }, formatMoney(m.held)))))) : null);
+      h('td', { class: 'num' }, formatMoney(m.held))))))) : null);
 }
 
 function statementsSection(dispute) {
@@ -222,12 +222,14 @@ export async function renderDispute(container, params, ctx) {
         `to the client ${formatMoney(resolution.dispute.toClient)}.`),
       h('p', {}, h('a', { href: '#/disputes', 'data-testid': 'back-to-queue' }, 'Back to the queue'),
         ' · ', h('a', { href: '#/overview' }, 'Escrow overview'))) : null,
-    h('div', { class: 'grid' },
-      statementsSection(current),
-      trailSection(current, contract),
-      termsSection(contract, current.milestoneId),
-      open && !resolution ? resolveForm(current, ctx, (answer) => draw(answer.dispute, answer))
-        : (resolution ? null : resolvedSection(current))));
+    h('div', { class: 'detail' },
+      h('div', { class: 'detail-main' },
+        statementsSection(current),
+        trailSection(current, contract),
+        termsSection(contract, current.milestoneId)),
+      h('div', { class: 'detail-side' },
+        open && !resolution ? resolveForm(current, ctx, (answer) => draw(answer.dispute, answer))
+          : (resolution ? null : resolvedSection(current)))));
   draw(dispute, null);
   container.dataset.loaded = 'dispute';
 }

@@ -14,8 +14,8 @@ const DIRECTIONS = {
 
 function scoreLine(score) {
   if (!score) return '—';
-  const rating = Number(score.rating ?? 0).toFixed(2);
-  const clientRating = Number(score.clientRating ?? 0).toFixed(2);
+  const rating = Number(score.rating ?? 0).toFixed(3);
+  const clientRating = Number(score.clientRating ?? 0).toFixed(3);
   return `as a freelancer ${rating} from ${score.reviewCount ?? 0} reviews; ` +
     `as a client ${clientRating} from ${score.clientReviewCount ?? 0} reviews` +
     ((score.badges || []).length ? `; badges: ${score.badges.join(', ')}` : '');
