@@ -9,6 +9,7 @@ packages=(
   catch2 libssl-dev zlib1g-dev
   postgresql-15 postgresql-client-15 redis-server
   wrk curl clang-format
+  chromium
 )
 
 missing=()

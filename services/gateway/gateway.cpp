@@ -44,7 +44,7 @@ std::shared_ptr<const auth::TokenSigner> RequireSigner(const runtime::ServicePar
 
 }  // namespace
 
-Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
+Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts, ConsoleFiles console)
     : config_(std::move(config)),
       verifier_(parts.tokens),
       signer_(RequireSigner(parts)),
@@ -59,7 +59,8 @@ Gateway::Gateway(GatewayConfig config, runtime::ServiceParts& parts)
           http::AsyncClientOptions{.max_in_flight_per_endpoint = config_.upstream_max_in_flight,
                                    .max_idle_per_endpoint = config_.upstream_max_in_flight})),
       proxy_(*upstream_client_, config_.upstreams),
-      cors_(config_.cors_origins) {}
+      cors_(config_.cors_origins),
+      console_(std::move(console)) {}
 
 void Gateway::AddMethods(connect::Router& router) { identity::v1::Register(router, identity_); }
 
@@ -100,6 +101,12 @@ void Gateway::Stop() { upstream_client_.reset(); }
 
 bool Gateway::Forward(const http::Request& request, const connect::RequestInfo& info,
                       connect::FallbackReply reply) {
+  const std::string_view target = request.target();
+  if (ConsoleFiles::Owns(target.substr(0, target.find('?')))) {
+    // From memory, on this worker: no file system access per request.
+    reply(console_.Serve(request));
+    return true;
+  }
   const auto bound = Clock::now() + config_.upstream_timeout;
   return proxy_.Forward(request,
                         ForwardContext{.request_id = info.request_id,

@@ -1,7 +1,8 @@
 // Gateway: the single public entry of the marketplace, as parts on a Connect server.
 //
 // It serves market.identity.v1.IdentityService itself and forwards every other
-// market.<service>.v1 package to the service that owns it. Before any call it answers CORS
+// market.<service>.v1 package to the service that owns it, and serves the operator console's
+// static files under /console/. Before any call it answers CORS
 // preflights and applies the rate limits (per client address always, per account when the
 // call carries a valid token); after, it adds CORS headers and writes the access log. It
 // authorises nothing on the services' behalf: each service checks the token and the caller's
@@ -18,6 +19,7 @@
 #include <optional>
 
 #include "connect_proxy.hpp"
+#include "console_files.hpp"
 #include "cors.hpp"
 #include "gateway_config.hpp"
 #include "identity_service.hpp"
@@ -33,7 +35,7 @@ namespace market::gateway {
 
 class Gateway {
  public:
-  Gateway(GatewayConfig config, runtime::ServiceParts& parts);
+  Gateway(GatewayConfig config, runtime::ServiceParts& parts, ConsoleFiles console = {});
 
   void AddMethods(connect::Router& router);
   void Install(connect::Server& server);
@@ -64,6 +66,7 @@ class Gateway {
   std::unique_ptr<http::AsyncClient> upstream_client_;
   ConnectProxy proxy_;
   CorsPolicy cors_;
+  ConsoleFiles console_;
 };
 
 }  // namespace market::gateway

@@ -44,6 +44,8 @@ StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env) {
                                        milliseconds(10), milliseconds(600000));
   config.upstream_max_in_flight =
       static_cast<std::size_t>(env.Int("MARKET_UPSTREAM_MAX_IN_FLIGHT", 48, 1, 4096));
+  config.console_dir_required = env.Has("MARKET_CONSOLE_DIR");
+  config.console_dir = env.String("MARKET_CONSOLE_DIR", MARKET_CONSOLE_DEFAULT_DIR);
   MARKET_ASSIGN_OR_RETURN(config.upstreams, Upstreams::FromEnv(env));
   MARKET_RETURN_IF_ERROR(env.Check());
   return config;

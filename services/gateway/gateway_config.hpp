@@ -37,6 +37,11 @@ struct GatewayConfig {
   // call is refused `unavailable` at once. Keep it below the services'
   // MARKET_MAX_CONNECTIONS_PER_ADDRESS (64), since a service sees the gateway as one address.
   std::size_t upstream_max_in_flight = 48;
+  // Where the operator console's files are (console_files.hpp); empty for no console. A
+  // directory named by MARKET_CONSOLE_DIR must load, or the gateway does not start; the
+  // default, the build's copy, may be absent (a gateway installed without the console).
+  std::string console_dir;
+  bool console_dir_required = false;
 };
 
 StatusOr<GatewayConfig> LoadGatewayConfig(config::Env& env);

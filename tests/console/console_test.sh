@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The operator console's browser test: starts the whole stack with deploy/local/run.sh on
+# private ports and a throwaway state directory (the existing build, via MARKET_BUILD_DIR),
+# creates an operator account with market-create-operator, runs console_test.mjs in Debian's
+# chromium, and stops the stack whatever happened.
+#
+# Screenshots go to $MARKET_BINARY_DIR/test-artefacts/console/. With MARKET_CONSOLE_DOCS=1 the
+# overview and queue screenshots are also copied into docs/ for the README.
+#
+# Ports (MARKET_CONSOLE_TEST_PORT_BASE, default 38180): gateway +0, listings +1, bidding +2,
+# escrow +3, reputation +4; PostgreSQL 38432 and Redis 38379 / 38380 (MARKET_CONSOLE_TEST_PG_PORT,
+# _REDIS_PORT, _REDIS_CACHE_PORT). CTest holds a RESOURCE_LOCK on them.
+set -uo pipefail
+: "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}"
+
+base=${MARKET_CONSOLE_TEST_PORT_BASE:-38180}
+test_dir=$MARKET_SOURCE_DIR/tests/console
+artefacts=$MARKET_BINARY_DIR/test-artefacts/console
+state_dir=$(mktemp -d /tmp/market-console-test.XXXXXX)
+stack_log=$state_dir/run.log
+stack_pid=
+
+stop_stack() {
+  if [ -n "$stack_pid" ] && kill -0 "$stack_pid" 2>/dev/null; then
+    # run.sh stops the services and its PostgreSQL and Redis on SIGTERM.
+    kill -TERM "$stack_pid"
+    for _ in $(seq 1 300); do
+      kill -0 "$stack_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
+  # The cluster may live under /tmp with a link from the state directory (infra.sh, as root).
+  local pg_dir
+  pg_dir=$(readlink "$state_dir/pg" 2>/dev/null || true)
+  [ -n "$pg_dir" ] && case "$pg_dir" in /tmp/market-pg-*) rm -rf "$pg_dir" ;; esac
+  rm -rf "$state_dir"
+}
+trap stop_stack EXIT
+
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
+  echo "chromium is missing: run deploy/local/install-deps.sh"
+  exit 1
+fi
+# npm's registry is reachable; installing only when the lockfile's packages are missing keeps
+# later runs offline.
+if [ ! -d "$test_dir/node_modules/puppeteer-core" ]; then
+  (cd "$test_dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+fi
+
+# Generous password and rate budgets: every call of the test comes from 127.0.0.1. run.sh's
+# services inherit them.
+export MARKET_PASSWORD_RATE_ADDRESS_BURST=1000 MARKET_PASSWORD_RATE_ADDRESS_PER_MINUTE=6000
+export MARKET_RATE_ADDRESS_BURST=10000 MARKET_RATE_ADDRESS_PER_SECOND=10000
+MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state_dir \
+  MARKET_STACK_PG_PORT=${MARKET_CONSOLE_TEST_PG_PORT:-38432} \
+  MARKET_STACK_REDIS_PORT=${MARKET_CONSOLE_TEST_REDIS_PORT:-38379} \
+  MARKET_STACK_REDIS_CACHE_PORT=${MARKET_CONSOLE_TEST_REDIS_CACHE_PORT:-38380} \
+  MARKET_STACK_GATEWAY_PORT=$base MARKET_STACK_LISTINGS_PORT=$((base + 1)) \
+  MARKET_STACK_BIDDING_PORT=$((base + 2)) MARKET_STACK_ESCROW_PORT=$((base + 3)) \
+  MARKET_STACK_REPUTATION_PORT=$((base + 4)) \
+  "$MARKET_SOURCE_DIR/deploy/local/run.sh" >"$stack_log" 2>&1 &
+stack_pid=$!
+
+for _ in $(seq 1 1800); do
+  grep -q '^Ready\.' "$stack_log" 2>/dev/null && break
+  kill -0 "$stack_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if ! grep -q '^Ready\.' "$stack_log"; then
+  echo "the stack did not start:"
+  cat "$stack_log"
+  tail -n 20 "$state_dir"/logs/*.log 2>/dev/null
+  exit 1
+fi
+
+operator_email="operator.$RANDOM$RANDOM@example.com"
+operator_password="console test operator $RANDOM$RANDOM"
+if ! MARKET_PG_PORT=${MARKET_CONSOLE_TEST_PG_PORT:-38432} \
+  MARKET_PG_PASSWORD=$("$MARKET_SOURCE_DIR/deploy/local/infra.sh" secret "$state_dir" pg-gateway) \
+  MARKET_OPERATOR_PASSWORD=$operator_password \
+  "$MARKET_BINARY_DIR/services/gateway/market-create-operator" --email "$operator_email" \
+  --display-name "Console Test Operator" --country DE --currency EUR; then
+  echo "could not create the operator"
+  exit 1
+fi
+
+docs_dir=
+[ "${MARKET_CONSOLE_DOCS:-0}" = 1 ] && docs_dir=$MARKET_SOURCE_DIR/docs
+rm -rf "$artefacts"
+(cd "$test_dir" && CONSOLE_GATEWAY="http://127.0.0.1:$base" CONSOLE_OPERATOR_EMAIL=$operator_email \
+  CONSOLE_OPERATOR_PASSWORD=$operator_password CONSOLE_ARTEFACTS=$artefacts \
+  CONSOLE_DOCS_DIR=$docs_dir node console_test.mjs)
+status=$?
+if [ $status -ne 0 ]; then
+  echo "--- gateway log (tail)"
+  tail -n 30 "$state_dir/logs/gateway.log" 2>/dev/null
+fi
+exit $status
