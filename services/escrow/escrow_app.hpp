@@ -10,9 +10,9 @@
 #include "invoice_worker.hpp"
 #include "market/runtime/service.hpp"
 #include "payment_provider.hpp"
-#include "policy_defaults.hpp"
 #include "payout_provider.hpp"
 #include "payouts.hpp"
+#include "policy_defaults.hpp"
 
 namespace market::escrow {
 

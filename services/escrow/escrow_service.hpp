@@ -22,8 +22,8 @@
 #include "market/escrow/v1/escrow.pb.h"
 #include "market/pg/pool.hpp"
 #include "payment_provider.hpp"
-#include "policy_defaults.hpp"
 #include "payouts.hpp"
+#include "policy_defaults.hpp"
 
 namespace market::escrow {
 
