@@ -179,7 +179,7 @@ StatusOr<NewContract> ValidateContract(const v1::CreateContractRequest& request,
                                           : kDefaultDisputeResponseWindowSeconds;
   t.invoice_review_window_seconds = policy.invoice_review_window_seconds() > 0
                                         ? policy.invoice_review_window_seconds()
-                                        : kDefaultInvoiceReviewWindowSeconds;
+                                        : defaults.invoice_review_window_seconds;
   t.freelancer_fee_bps = policy.has_freelancer_fee_basis_points()
                              ? policy.freelancer_fee_basis_points().value()
                              : kDefaultFreelancerFeeBasisPoints;

@@ -25,7 +25,6 @@ inline constexpr int kMaxMilestones = 50;
 inline constexpr std::size_t kMaxTitleLength = 200;
 inline constexpr std::size_t kMaxTextLength = 2000;
 inline constexpr std::int64_t kDefaultDisputeResponseWindowSeconds = 7 * 24 * 3600;
-inline constexpr std::int64_t kDefaultInvoiceReviewWindowSeconds = 5 * 24 * 3600;
 inline constexpr int kDefaultFreelancerFeeBasisPoints = 1000;
 inline constexpr int kMaxFreelancerFeeBasisPoints = 5000;
 // The largest contract total, in major units.

@@ -514,8 +514,9 @@ TEST_CASE(
   CHECK(escrow.CheckLedger().ok());
 }
 
-TEST_CASE("the hourly path: two weeks logged, one invoice disputed and split, one released",
-          "[escrow][invoice][path]") {
+TEST_CASE(
+    "the hourly path: two weeks logged, one invoice disputed and split, one released, a payout",
+    "[escrow][invoice][path]") {
   Escrow escrow;
   escrow.LoadRate("USD", "EUR", "0.9213");
   Hourly contract(escrow, 4000, 5, "EUR");
@@ -559,8 +560,21 @@ TEST_CASE("the hourly path: two weeks logged, one invoice disputed and split, on
   CHECK(escrow.WalletBalance(contract.freelancer, "EUR") == 12438 + 8292);
   CHECK(escrow.WalletBalance(contract.client, "USD") == 200000 - 20000 + 5000 - 10000);
 
-  // PAYOUT: the freelancer withdraws its EUR wallet here once RequestPayout exists (issue 11,
-  // item 4, on the taxpay branch); withholding then also applies to both releases above.
+  // The freelancer (in DE, no withholding by the default rule) withdraws 200.00 EUR through
+  // payout clearing; the rest stays in the wallet.
+  v1::RequestPayoutRequest payout;
+  payout.set_idempotency_key(NewId());
+  *payout.mutable_amount() = M("EUR", 20000);
+  payout.set_method("sandbox-payout-ok");
+  const auto paid = escrow.Client().RequestPayout(payout, Escrow::As(contract.freelancer.bearer));
+  INFO(paid.status().ToString());
+  REQUIRE(paid.ok());
+  CHECK(paid->payout().state() == v1::PAYOUT_STATE_PAID);
+  CHECK(escrow.WalletBalance(contract.freelancer, "EUR") == 12438 + 8292 - 20000);
+  const auto payouts = escrow.Client().ListPayouts({}, Escrow::As(contract.freelancer.bearer));
+  REQUIRE(payouts.ok());
+  REQUIRE(payouts->payouts_size() == 1);
+  CHECK(payouts->payouts(0).id() == paid->payout().id());
 
   const auto counts = escrow.OutboxCounts();
   CHECK(counts.at("InvoiceIssued") == 2);

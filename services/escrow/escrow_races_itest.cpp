@@ -183,13 +183,21 @@ TEST_CASE("contracts without a review window get the platform's, frozen at creat
   SECTION("the variable's range and default") {
     config::Env unset(std::map<std::string, std::string>{});
     CHECK(PolicyDefaults::FromEnv(unset).review_window_seconds == 14 * 24 * 3600);
+    CHECK(PolicyDefaults::FromEnv(unset).invoice_review_window_seconds == 5 * 24 * 3600);
     CHECK(unset.Check().ok());
-    for (const char* bad : {"0", "7776001", "soon"}) {
-      config::Env env(std::map<std::string, std::string>{{"MARKET_ESCROW_REVIEW_WINDOW_S", bad}});
-      PolicyDefaults::FromEnv(env);
-      CAPTURE(bad);
-      CHECK(env.Check().code() == StatusCode::kInvalidArgument);
+    for (const char* name :
+         {"MARKET_ESCROW_REVIEW_WINDOW_S", "MARKET_ESCROW_INVOICE_REVIEW_WINDOW_S"}) {
+      for (const char* bad : {"0", "7776001", "soon"}) {
+        config::Env env(std::map<std::string, std::string>{{name, bad}});
+        PolicyDefaults::FromEnv(env);
+        CAPTURE(name, bad);
+        CHECK(env.Check().code() == StatusCode::kInvalidArgument);
+      }
     }
+    config::Env set(
+        std::map<std::string, std::string>{{"MARKET_ESCROW_INVOICE_REVIEW_WINDOW_S", "30"}});
+    CHECK(PolicyDefaults::FromEnv(set).invoice_review_window_seconds == 30);
+    CHECK(set.Check().ok());
   }
 
   SECTION("an accepted bid's contract is approved automatically after the short window") {

@@ -58,6 +58,9 @@ export MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state MARKET_STACK_
 # journey sees its second milestone approved automatically. Reputation opens the review window
 # of an ended contract for as long, so the journeys write their reviews right away.
 export MARKET_ESCROW_REVIEW_WINDOW_S=12
+# The same for weekly invoices: the hourly journey watches one released and disputes another
+# within its window.
+export MARKET_ESCROW_INVOICE_REVIEW_WINDOW_S=15
 # Every journey user calls from 127.0.0.1: the per-address budgets of the gateway are raised
 # so that they do not all share one person's.
 export MARKET_RATE_ADDRESS_PER_SECOND=1000 MARKET_RATE_ADDRESS_BURST=2000 \
@@ -98,6 +101,7 @@ export MARKET_JOURNEY_GATEWAY=http://127.0.0.1:${port[gateway]}
 export MARKET_JOURNEY_PORTS=$(for svc in "${!port[@]}"; do printf '%s=%s,' "$svc" "${port[$svc]}"; done | sed 's/,$//')
 export MARKET_JOURNEY_OPERATOR_EMAIL=$operator_email MARKET_JOURNEY_OPERATOR_PASSWORD=$operator_password
 export MARKET_JOURNEY_REVIEW_WINDOW_S=$MARKET_ESCROW_REVIEW_WINDOW_S
+export MARKET_JOURNEY_INVOICE_REVIEW_WINDOW_S=$MARKET_ESCROW_INVOICE_REVIEW_WINDOW_S
 
 failed=()
 for journey in "${journeys[@]}"; do

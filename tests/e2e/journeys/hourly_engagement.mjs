@@ -1,13 +1,14 @@
 // An hourly engagement (issue 13): a client in the United Kingdom posts an hourly job in GBP; a
 // freelancer in the Philippines, paid in PHP, bids an hourly rate with a weekly limit; the
 // client accepts, and escrow makes an hourly contract of the bid. The freelancer keeps the work
-// diary of the current UTC week (the overlap and weekly-limit rules hold through the gateway),
-// the client reads it, pauses the contract and resumes it.
+// diary (the overlap, weekly-limit and closed-week rules hold through the gateway), the client
+// reads it, pauses the contract and resumes it. Weeks close into invoices charged to the
+// client's wallet: week 1 is released after its review window, week 2 is disputed and split by
+// an operator, and the freelancer withdraws the PHP.
 //
-// Weekly invoices (the week closing into an invoice, charged unless disputed) are being built:
-// those steps are marked TODO below. Time can only be logged for the current UTC week and not
-// before the contract's first day, so the diary needs 2 h 30 min of today (UTC) behind it; earlier
-// the journey says so and skips the diary.
+// Weeks pass on the contract's sandbox test clock (AdvanceContractClock, as an operator): it
+// starts in the middle of next week, so whole days of the diary's week lie behind it whatever
+// the time of day; invoice review windows run on real time, a few seconds in this stack.
 import * as m from './market.mjs';
 
 const { assert } = m;
@@ -15,6 +16,7 @@ const { assert } = m;
 const kRate = '72.8152';  // GBP -> PHP
 const kHourly = 3000n;    // GBP 30.00 an hour
 const kWeeklyHours = 2;
+const kTopUp = 20000n;    // GBP 200.00
 
 await m.journey('a client in the UK engages a freelancer in the Philippines by the hour', async () => {
   const operator = await m.operator();
@@ -64,60 +66,133 @@ await m.journey('a client in the UK engages a freelancer in the Philippines by t
     return terms;
   });
 
-  const now = Math.floor(Date.now() / 60_000) * 60_000;
-  const todayStart = Date.parse(new Date().toISOString().slice(0, 10));
-  const at = (minutesAgo) => new Date(now - minutesAgo * 60_000).toISOString();
-  if (now - todayStart < 150 * 60_000) {
-    m.todo('the work diary', 'less than 2 h 30 min of today (UTC) has passed; run later for this part');
-  } else {
-    await m.step('the freelancer logs time within the rules', async () => {
-      const log = (minutesAgo, minutes, memo) =>
-        m.escrow('LogTime', { contractId: contract.id, start: at(minutesAgo), minutes, memo }, freelancer);
-      assert.equal((await log(140, 45, 'Onboarding call and brief')).weekMinutes, 45);
-      assert.equal((await log(90, 60, 'Checkout wireframes')).weekMinutes, 105);
-      await m.refused(log(100, 20, 'Overlaps the first two'), 'failed_precondition', 'OVERLAP');
-      await m.refused(log(28, 20, 'Beyond the weekly limit'), 'failed_precondition', 'WEEKLY_LIMIT');
-      assert.equal((await log(28, 15, 'Review notes')).weekMinutes, 120);
-      await m.refused(m.escrow('LogTime', {
-        contractId: contract.id, start: at(-60), minutes: 10, memo: 'In the future',
-      }, freelancer), 'invalid_argument');
+  await m.step('the client tops up GBP 200.00 for the weekly invoices', () =>
+    m.topUp(client, m.money('GBP', kTopUp)));
+
+  // The contract's clock: Wednesday 12:00 UTC of next week, then a week at a time.
+  let contractNow = Date.now();
+  const advance = async (seconds) => {
+    const moved = await m.escrow('AdvanceContractClock', { contractId: contract.id, seconds }, operator);
+    contractNow = Date.parse(moved.contractNow);
+  };
+  const kDay = 86_400_000;
+  const weekStart = () => {
+    const day = new Date(contractNow).getUTCDay();  // 0 is Sunday
+    return Date.parse(new Date(contractNow).toISOString().slice(0, 10)) - ((day + 6) % 7) * kDay;
+  };
+  await m.step('the operator moves the contract\'s test clock to the middle of next week', async () => {
+    await m.refused(m.escrow('AdvanceContractClock', { contractId: contract.id, seconds: 60 }, client),
+      'permission_denied');
+    const target = weekStart() + 7 * kDay + 2.5 * kDay;
+    await advance(Math.floor((target - Date.now()) / 1000));
+    assert.equal(new Date(contractNow).getUTCDay(), 3);
+  });
+  // A time in the contract's current week: `day` days and `minutes` minutes after Monday 00:00.
+  const at = (day, minutes) => new Date(weekStart() + day * kDay + minutes * 60_000).toISOString();
+  const log = (start, minutes, memo) =>
+    m.escrow('LogTime', { contractId: contract.id, start, minutes, memo }, freelancer);
+
+  await m.step('the freelancer logs time within the rules', async () => {
+    assert.equal((await log(at(0, 9 * 60), 45, 'Onboarding call and brief')).weekMinutes, 45);
+    assert.equal((await log(at(0, 10 * 60), 60, 'Checkout wireframes')).weekMinutes, 105);
+    await m.refused(log(at(0, 9 * 60 + 30), 20, 'Overlaps the first two'), 'failed_precondition', 'OVERLAP');
+    await m.refused(log(at(1, 9 * 60), 20, 'Beyond the weekly limit'), 'failed_precondition', 'WEEKLY_LIMIT');
+    assert.equal((await log(at(1, 9 * 60), 15, 'Review notes')).weekMinutes, 120);
+    await m.refused(log(at(4, 9 * 60), 10, 'In the future'), 'invalid_argument');
+  });
+
+  await m.step('the client reads the week; the freelancer corrects it', async () => {
+    const week = await m.escrow('ListTimeEntries', { contractId: contract.id }, client);
+    assert.equal(week.totalMinutes, 120);
+    assert.equal(week.limitMinutes, kWeeklyHours * 60);
+    assert.equal(week.closed ?? false, false);
+    assert.deepEqual((week.entries ?? []).map((e) => e.minutes), [45, 60, 15]);
+    const last = (week.entries ?? [])[2];
+    await m.escrow('DeleteTimeEntry', { contractId: contract.id, entryId: last.id }, freelancer);
+    const corrected = await m.escrow('ListTimeEntries', { contractId: contract.id }, freelancer);
+    assert.equal(corrected.totalMinutes, 105);
+  });
+
+  await m.step('the client pauses the contract: no time is logged until it resumes', async () => {
+    await m.escrow('PauseContract', { contractId: contract.id }, client);
+    await m.refused(log(at(1, 14 * 60), 5, 'While paused'), 'failed_precondition', 'NOT_ACTIVE');
+    await m.escrow('ResumeContract', { contractId: contract.id }, client);
+    assert.equal((await log(at(1, 14 * 60), 5, 'Handover')).weekMinutes, 110);
+  });
+
+  // What week 1's invoice must come to, from the frozen terms: 110 minutes at GBP 30.00.
+  const week1Amount = m.divideHalfEven(110n * kHourly, 60n);
+  const week1 = m.release(week1Amount, 1000, kRate, 'GBP', 'PHP');
+  const invoices = async (user) =>
+    (await m.escrow('ListInvoices', { contractId: contract.id }, user)).invoices ?? [];
+  const week1Start = at(0, 0);
+
+  await m.step('a week later the week closes into an invoice charged to the client\'s wallet', async () => {
+    await advance(7 * 24 * 3600);
+    const [invoice] = await m.eventually('the week is invoiced', async () => {
+      const mine = await invoices(client);
+      return mine.length === 1 && mine;
     });
+    assert.equal(invoice.minutes, 110);
+    assert.equal(m.minor(invoice.amount), week1Amount);
+    assert.equal(invoice.amount.currency, 'GBP');
+    assert.ok(['INVOICE_STATE_IN_REVIEW', 'INVOICE_STATE_RELEASED'].includes(invoice.state), invoice.state);
+    assert.equal(await m.wallet(client, 'GBP'), kTopUp - week1Amount);
+    // The invoiced week is closed.
+    await m.refused(log(new Date(Date.parse(week1Start) + 2 * kDay).toISOString(), 10, 'Late'),
+      'failed_precondition', 'WEEK_CLOSED');
+  });
 
-    await m.step('the client reads the week; the freelancer corrects it', async () => {
-      const week = await m.escrow('ListTimeEntries', { contractId: contract.id }, client);
-      assert.equal(week.totalMinutes, 120);
-      assert.equal(week.limitMinutes, kWeeklyHours * 60);
-      assert.equal(week.closed ?? false, false);
-      assert.deepEqual((week.entries ?? []).map((e) => e.minutes), [45, 60, 15]);
-      const last = (week.entries ?? [])[2];
-      await m.escrow('DeleteTimeEntry', { contractId: contract.id, entryId: last.id }, freelancer);
-      const corrected = await m.escrow('ListTimeEntries', { contractId: contract.id }, freelancer);
-      assert.equal(corrected.totalMinutes, 105);
+  await m.step('undisputed, it is released after its review window, at the locked rate', async () => {
+    await m.eventually('week 1 is released', async () =>
+      (await invoices(freelancer))[0].state === 'INVOICE_STATE_RELEASED',
+    { timeoutMs: (m.invoiceReviewWindowSeconds + 20) * 1000 });
+    assert.equal(await m.wallet(freelancer, 'PHP'), week1.paid);
+  });
+
+  // Week 2: 90 minutes, disputed; the operator gives the freelancer 60 of them.
+  const week2Amount = m.divideHalfEven(90n * kHourly, 60n);
+  const kToFreelancer = m.divideHalfEven(60n * kHourly, 60n);
+  const week2 = m.release(kToFreelancer, 1000, kRate, 'GBP', 'PHP');
+  const dispute = await m.step('the client disputes week 2\'s invoice within its window', async () => {
+    assert.equal((await log(at(0, 9 * 60), 90, 'Design system tokens')).weekMinutes, 90);
+    await advance(7 * 24 * 3600);
+    const [invoice] = await m.eventually('week 2 is invoiced', async () => {
+      const mine = await invoices(client);
+      return mine.length === 2 && mine;
     });
+    assert.equal(m.minor(invoice.amount), week2Amount);
+    const disputed = await m.escrow('DisputeInvoice', {
+      idempotencyKey: m.key(), invoiceId: invoice.id,
+      reason: 'Half an hour of this was a meeting we cancelled.',
+    }, client);
+    assert.equal(disputed.invoice.state, 'INVOICE_STATE_DISPUTED');
+    return disputed.dispute;
+  });
 
-    await m.step('the client pauses the contract: no time is logged until it resumes', async () => {
-      await m.escrow('PauseContract', { contractId: contract.id }, client);
-      await m.refused(m.escrow('LogTime', {
-        contractId: contract.id, start: at(10), minutes: 5, memo: 'While paused',
-      }, freelancer), 'failed_precondition', 'NOT_ACTIVE');
-      await m.escrow('ResumeContract', { contractId: contract.id }, client);
-      assert.equal((await m.escrow('LogTime', {
-        contractId: contract.id, start: at(10), minutes: 5, memo: 'Handover',
-      }, freelancer)).weekMinutes, 110);
-    });
+  await m.step('the operator splits it; the disputed invoice is never released on its own', async () => {
+    await m.sleep((m.invoiceReviewWindowSeconds + 2) * 1000);  // past its window: still frozen
+    assert.equal((await invoices(client))[0].state, 'INVOICE_STATE_DISPUTED');
+    const resolved = await m.escrow('ResolveDispute', {
+      idempotencyKey: m.key(), disputeId: dispute.id,
+      toFreelancer: m.money('GBP', kToFreelancer), toClient: m.money('GBP', week2Amount - kToFreelancer),
+      reason: 'One hour is documented; the cancelled meeting is refunded.',
+    }, operator);
+    assert.equal(resolved.dispute.state, 'DISPUTE_STATE_RESOLVED');
+    assert.equal((await invoices(client))[0].state, 'INVOICE_STATE_RESOLVED');
+    assert.equal(await m.wallet(freelancer, 'PHP'), week1.paid + week2.paid);
+    assert.equal(await m.wallet(client, 'GBP'), kTopUp - week1Amount - kToFreelancer);
+  });
 
-    // What the week's invoice must come to, from the frozen terms: 110 minutes at GBP 30.00.
-    const weekAmount = m.divideHalfEven(110n * kHourly, 60n);
-    const payout = m.release(weekAmount, 1000, kRate, 'GBP', 'PHP');
-    m.todo('the week closes into an invoice',
-      `weekly invoices are being built; this step will check an invoice of ${weekAmount} pence ` +
-      `(110 min at GBP 30.00), charged after its review window, paying ${payout.paid} centavos`);
-  }
-  m.todo('a second week, and one invoice disputed and split by an operator',
-    'needs weekly invoices; time can only be logged for the current UTC week');
-
-  await m.step('no money moved: the wallets are empty', async () => {
-    assert.equal(await m.wallet(client, 'GBP'), 0n);
+  await m.step('the freelancer withdraws the PHP to a bank account', async () => {
+    const total = week1.paid + week2.paid;
+    const request = { idempotencyKey: m.key(), amount: m.money('PHP', total), method: 'sandbox-payout-ok' };
+    const paid = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    assert.equal(paid.state, 'PAYOUT_STATE_PAID');
+    const again = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    assert.equal(again.id, paid.id, 'one payout per key');
     assert.equal(await m.wallet(freelancer, 'PHP'), 0n);
+    const listed = (await m.escrow('ListPayouts', {}, freelancer)).payouts ?? [];
+    assert.deepEqual(listed.map((p) => [p.id, m.minor(p.amount)]), [[paid.id, total]]);
   });
 });

@@ -25,6 +25,8 @@ const servicePorts = Object.fromEntries(
 const stackDir = env('MARKET_STACK_DIR');
 // The stack's escrow runs with this review window (MARKET_ESCROW_REVIEW_WINDOW_S).
 export const reviewWindowSeconds = Number(env('MARKET_JOURNEY_REVIEW_WINDOW_S'));
+// And this one for weekly invoices (MARKET_ESCROW_INVOICE_REVIEW_WINDOW_S).
+export const invoiceReviewWindowSeconds = Number(env('MARKET_JOURNEY_INVOICE_REVIEW_WINDOW_S'));
 // Every journey runs on its own accounts: a tag in their e-mails and in searchable text.
 export const runTag = `j${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 

@@ -3,9 +3,9 @@
 // the client shortlists two and accepts one; funds both milestones; approves the first with a
 // partial release and lets the second be approved automatically after its review window; both
 // sides review each other and the reviews appear together; the freelancer's score and job
-// success change. On the way one service after another is SIGKILLed and restarted by run.sh's
-// supervisor, and the journey checks that nothing was lost or doubled: one contract, exact
-// wallets and escrow, one review each way.
+// success change; the freelancer withdraws the INR. On the way one service after another is
+// SIGKILLed and restarted by run.sh's supervisor, and the journey checks that nothing was lost
+// or doubled: one contract, exact wallets and escrow, one review each way, one payout.
 import * as m from './market.mjs';
 
 const { assert } = m;
@@ -268,9 +268,18 @@ await m.journey('an SME in Germany hires a freelancer in India', async () => {
     if (expected >= 4.6) assert.ok((after.badges ?? []).includes('rising_talent'), 'rising talent');
   });
 
-  m.todo('the freelancer withdraws the INR to a bank account',
-    'payouts (escrow RequestPayout) are being built; this step will ask for the whole ' +
-    `${first.paid + second.paid} paise and check the wallet goes to 0 and payout clearing holds it`);
+  const earned = first.paid + second.paid;
+  const withdrawal = await m.step('the freelancer withdraws the INR; escrow is killed and the request repeated', async () => {
+    const request = { idempotencyKey: m.key(), amount: m.money('INR', earned), method: 'sandbox-payout-ok' };
+    const paid = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    assert.equal(paid.state, 'PAYOUT_STATE_PAID');
+    await m.killAndAwaitRestart('escrow');
+    // A client that lost the answer asks again with the same key: the same payout, once.
+    const again = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    assert.equal(again.id, paid.id);
+    assert.equal(again.state, 'PAYOUT_STATE_PAID');
+    return paid;
+  });
 
   await m.step('after every restart: one contract, one review each way, exact money', async () => {
     assert.equal((await m.contractsFrom(client, bids.IN.id)).length, 1);
@@ -278,6 +287,8 @@ await m.journey('an SME in Germany hires a freelancer in India', async () => {
     assert.equal((mine.contracts ?? []).length, 1);
     assert.equal((await m.reputation('ListReviews', { userId: freelancer.id }, client)).reviews.length, 1);
     assert.equal((await m.reputation('ListReviews', { userId: client.id }, client)).reviews.length, 1);
-    assert.equal(await m.wallet(freelancer, 'INR'), first.paid + second.paid);
+    assert.equal(await m.wallet(freelancer, 'INR'), 0n);
+    const payouts = (await m.escrow('ListPayouts', {}, freelancer)).payouts ?? [];
+    assert.deepEqual(payouts.map((p) => [p.id, m.minor(p.amount)]), [[withdrawal.id, earned]]);
   });
 });
