@@ -1,11 +1,11 @@
 // The operator console in a real browser (Debian's chromium, driven by puppeteer-core) against
-// the real stack: a freelancer is refused; the operator sees the escrow overview, works the
-// dispute queue (sorting, the keyboard, the oldest dispute resolved with a split that leaves the
-// ledger balanced), hides an abusive review and sees the score change, sees "unavailable;
-// retrying" while escrow cannot be reached, and signs out, which revokes the session.
+// the real stack with its demo data: the demo freelancer is refused; the demo operator sees the
+// escrow overview, works the dispute queue (sorting, the keyboard, the oldest dispute resolved
+// with a split that leaves the ledger balanced), hides a review and sees the score change, sees
+// "unavailable; retrying" while escrow cannot be reached, and signs out, which revokes the
+// session. What to expect is read from the API first (demo_data.mjs).
 //
-//   node console_test.mjs   (environment: CONSOLE_GATEWAY, CONSOLE_OPERATOR_EMAIL,
-//                            CONSOLE_OPERATOR_PASSWORD, CONSOLE_ARTEFACTS, [CONSOLE_DOCS_DIR])
+//   node console_test.mjs   (environment: CONSOLE_GATEWAY, CONSOLE_ARTEFACTS, [CONSOLE_DOCS_DIR])
 //
 // Prints one line per check and "N passed, N failed" at the end; exits 1 when any failed.
 
@@ -13,12 +13,10 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
-import { connectCall, createScenario } from './scenario.mjs';
+import { formatMinor, inputOf, minorOf, parseAmount } from '../../services/gateway/console/js/money.js';
+import { connectCall, readDemoData } from './demo_data.mjs';
 
 const gateway = process.env.CONSOLE_GATEWAY;
-const operator = {
-  email: process.env.CONSOLE_OPERATOR_EMAIL, password: process.env.CONSOLE_OPERATOR_PASSWORD,
-};
 const artefacts = process.env.CONSOLE_ARTEFACTS;
 const docsDir = process.env.CONSOLE_DOCS_DIR || '';
 const DESKTOP = { width: 1280, height: 900 };
@@ -61,11 +59,16 @@ async function login(page, who) {
 
 async function main() {
   mkdirSync(artefacts, { recursive: true });
-  console.log('creating the scenario through the public API...');
-  const started = Date.now();
-  const scenario = await createScenario(gateway);
-  console.log(`scenario ready in ${Date.now() - started} ms`);
-  const [oldest] = scenario.disputes;
+  const demo = await readDemoData(gateway);
+  const { operator } = demo;
+  const [oldest] = demo.disputes;
+  // The oldest dispute's held amount, split 3 : 2 in the page.
+  const currency = oldest.held.currency;
+  const held = minorOf(oldest.held);
+  const toFreelancer = (held * 3n) / 5n;
+  const shortClient = (held - toFreelancer) / 2n;
+  console.log(`demo data: ${demo.disputes.length} open disputes; the oldest holds ` +
+    `${currency} ${formatMinor(held, currency)}`);
 
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -103,7 +106,7 @@ async function main() {
     check(`the page loads in under a second (${loadMs} ms)`, loadMs < 1000);
 
     // A freelancer is told the console is for operators, and sees nothing of it.
-    await login(page, scenario.freelancer);
+    await login(page, demo.freelancer);
     await page.waitForSelector('[data-testid="denied"]', WAIT);
     check('a freelancer is refused the console',
       (await text(page, '[data-testid="denied"]')).includes('operators'));
@@ -126,9 +129,14 @@ async function main() {
     check(`the overview shows within 3 s of signing in (${overviewMs} ms)`, overviewMs < 3000);
     check('the ledger check is green', await page.$eval('[data-testid="ledger"]',
       (el) => el.dataset.ok === 'true' && el.classList.contains('ok')));
-    const heldEur = await text(page, '[data-testid="held-total-EUR"]');
-    check(`money held in EUR is shown (${heldEur})`, heldEur === '1,990.00', heldEur);
-    check('the ageing chart is drawn', (await page.$$('[data-testid="ageing"] svg rect')).length === 4);
+    const heldBefore = await text(page, `[data-testid="held-total-${currency}"]`);
+    check(`money held in ${currency} is shown (${heldBefore})`,
+      parseAmount(heldBefore, currency) >= held, heldBefore);
+    // One chart per currency held, four age buckets each.
+    const charts = (await page.$$('[data-testid="ageing"] figure')).length;
+    const bars = (await page.$$('[data-testid="ageing"] svg rect')).length;
+    check(`the ageing charts are drawn (${charts} currencies)`, charts >= 1 && bars === 4 * charts,
+      `${bars} bars`);
     const storage = await page.evaluate(() => ({
       local: localStorage.length, cookie: document.cookie,
       keys: Object.keys(sessionStorage),
@@ -142,15 +150,15 @@ async function main() {
     await page.click('a[data-route="disputes"]');
     await page.waitForSelector('[data-loaded="queue"]', WAIT);
     let ids = await rowIds(page);
-    check('the queue lists the three open disputes, oldest first',
-      ids.join() === scenario.disputes.map((d) => d.id).join(), ids.join());
+    check(`the queue lists the ${demo.disputes.length} open disputes, oldest first`,
+      ids.join() === demo.disputes.map((d) => d.id).join(), ids.join());
     check('each dispute shows a countdown to its deadline',
       (await page.$$eval('[data-testid="queue-row"] .deadline',
         (cells) => cells.every((cell) => / left$/.test(cell.textContent)))));
     const queueShot = await screenshot(page, '03-dispute-queue');
     await page.select('[data-testid="queue-sort"]', 'amount');
     ids = await rowIds(page);
-    check('sorted by amount, the largest comes first', ids[0] === scenario.disputes[1].id, ids.join());
+    check('sorted by amount, the largest comes first', ids[0] === demo.largestFirst.id, ids.join());
     await page.select('[data-testid="queue-urgency"]', 'overdue');
     check('no dispute is overdue yet, and the page says so',
       (await text(page, '[data-testid="queue-empty"]')).includes('No open disputes match'));
@@ -169,26 +177,29 @@ async function main() {
     await page.waitForSelector('[data-loaded="dispute"]', WAIT);
     check('Enter opens the oldest dispute', page.url().endsWith(`#/disputes/${oldest.id}`), page.url());
     const statements = await text(page, '[data-testid="statements"]');
-    check('both statements are shown', statements.includes('two of the five pages') &&
-      statements.includes('out of scope'));
+    const opening = oldest.trail.find((event) => event.kind === 'opened');
+    check('the opening statement is shown, and the other party\'s silence',
+      statements.includes(opening.text) && statements.includes('has not responded yet'));
     check('the frozen terms name the disputed milestone',
       (await text(page, '[data-testid="terms"]')).includes('(disputed)'));
-    check('the audit trail lists the opening and the response',
-      (await page.$$('[data-testid="trail"] li')).length === 2);
+    check('the audit trail lists the opening',
+      (await page.$$('[data-testid="trail"] li')).length === oldest.trail.length);
 
     // The split must add up before the page lets it go.
-    await page.type('[data-testid="to-freelancer"]', '300');
+    await page.type('[data-testid="to-freelancer"]', inputOf(toFreelancer, currency));
     await page.$eval('[data-testid="to-client"]', (el) => { el.value = ''; });
-    await page.type('[data-testid="to-client"]', '100');
-    check('a split short of the held amount is refused in the page',
-      (await text(page, '[data-testid="split-check"]')).includes('80.00 still to assign') &&
+    await page.type('[data-testid="to-client"]', inputOf(shortClient, currency));
+    const missing = `${formatMinor(held - toFreelancer - shortClient, currency)} still to assign`;
+    check(`a split short of the held amount is refused in the page (${missing})`,
+      (await text(page, '[data-testid="split-check"]')).includes(missing) &&
       await page.$eval('[data-testid="resolve-submit"]', (b) => b.disabled));
     await page.$eval('[data-testid="to-freelancer"]', (el) => { el.value = ''; });
-    await page.type('[data-testid="to-freelancer"]', '300');
+    await page.type('[data-testid="to-freelancer"]', inputOf(toFreelancer, currency));
     check('typing the freelancer\'s part fills in the client\'s',
-      await page.$eval('[data-testid="to-client"]', (el) => el.value) === '180.00');
+      await page.$eval('[data-testid="to-client"]', (el) => el.value) ===
+        inputOf(held - toFreelancer, currency));
     await page.type('[data-testid="resolve-reason"]',
-      'Three of five pages were in scope; the client pays for those.');
+      'Three fifths of the requirements were delivered; the client pays for those.');
     check('a split that adds up can be sent', await page.$eval('[data-testid="resolve-submit"]',
       (b) => !b.disabled));
     await screenshot(page, '04-dispute-detail');
@@ -197,8 +208,8 @@ async function main() {
     const apiLogin = await connectCall(gateway, 'market.identity.v1.IdentityService/Login', operator);
     const refused = await connectCall(gateway, 'market.escrow.v1.EscrowService/ResolveDispute', {
       idempotencyKey: 'console-test-bad-split', disputeId: oldest.id,
-      toFreelancer: { currency: 'EUR', minorUnits: '30000' },
-      toClient: { currency: 'EUR', minorUnits: '10000' }, reason: 'does not add up',
+      toFreelancer: { currency, minorUnits: String(toFreelancer) },
+      toClient: { currency, minorUnits: String(shortClient) }, reason: 'does not add up',
     }, apiLogin.accessToken).then(() => null, (error) => error);
     check('escrow refuses a split that does not add up', refused?.code === 'invalid_argument',
       String(refused?.message));
@@ -208,13 +219,15 @@ async function main() {
     await page.click('[data-testid="resolve-submit"]');
     await page.waitForSelector('[data-testid="resolved"]', WAIT);
     check('the resolution is confirmed with the release',
-      (await text(page, '[data-testid="resolved"]')).includes('To the freelancer EUR 300.00'));
+      (await text(page, '[data-testid="resolved"]')).includes(
+        `To the freelancer ${currency} ${formatMinor(toFreelancer, currency)}`));
     await screenshot(page, '05-dispute-resolved');
 
     await page.click('[data-testid="back-to-queue"]');
     await page.waitForSelector('[data-loaded="queue"]', WAIT);
     ids = await rowIds(page);
-    check('the resolved dispute left the queue', ids.length === 2 && !ids.includes(oldest.id),
+    check('the resolved dispute left the queue',
+      ids.length === demo.disputes.length - 1 && !ids.includes(oldest.id),
       ids.join());
     const overviewStart = Date.now();
     await page.click('a[data-route="overview"]');
@@ -224,22 +237,26 @@ async function main() {
       revisitMs < 1000);
     check('the ledger check stays green after the resolution',
       await page.$eval('[data-testid="ledger"]', (el) => el.dataset.ok === 'true'));
-    check('the money held went down by the resolved amount',
-      await text(page, '[data-testid="held-total-EUR"]') === '1,510.00');
+    const heldAfter = await page.$$eval(`[data-testid="held-total-${currency}"]`,
+      (els) => (els.length ? els[0].textContent : '0'));
+    check(`the money held went down by the resolved amount (${heldBefore} -> ${heldAfter})`,
+      parseAmount(heldAfter, currency) === parseAmount(heldBefore, currency) - held);
 
-    // Review moderation: the abusive review goes, the freelancer's score changes.
-    await page.goto(`${gateway}/console/#/reviews?user=${scenario.review.subjectId}`);
+    // Review moderation: a review goes, the freelancer's score changes.
+    await page.goto(`${gateway}/console/#/reviews?user=${demo.review.subjectId}`);
     await page.waitForSelector('[data-loaded="reviews"]', WAIT);
     const before = await text(page, '[data-testid="score-now"]');
-    check('the review is found', (await page.$$(`[data-review-id="${scenario.review.id}"]`)).length === 1);
-    await page.type(`[data-review-id="${scenario.review.id}"] [data-testid="hide-reason"]`,
-      'Insults the freelancer; says nothing about the work.');
+    check('the review is found', (await page.$$(`[data-review-id="${demo.review.id}"]`)).length === 1);
+    await page.type(`[data-review-id="${demo.review.id}"] [data-testid="hide-reason"]`,
+      'Names a competitor; says nothing about the work.');
     await screenshot(page, '06-review-moderation');
-    await page.click(`[data-review-id="${scenario.review.id}"] [data-testid="hide-submit"]`);
+    await page.click(`[data-review-id="${demo.review.id}"] [data-testid="hide-submit"]`);
     await page.waitForSelector('[data-testid="score-after"]', WAIT);
     const after = await text(page, '[data-testid="score-after"]');
-    check('the subject\'s score visibly changes', before.includes('from 1 reviews') &&
-      after.includes('from 0 reviews') && !after.includes(before.replace('Score now: ', '')),
+    const count = demo.review.reviewCount;
+    check('the subject\'s score visibly changes', before.includes(`from ${count} reviews`) &&
+      after.includes(`from ${count - 1} reviews`) &&
+      !after.includes(before.replace('Score now: ', '')),
       `${before} | ${after}`);
     await screenshot(page, '07-review-hidden');
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The operator console's browser test: starts the whole stack with deploy/local/run.sh on
-# private ports and a throwaway state directory (the existing build, via MARKET_BUILD_DIR),
-# creates an operator account with market-create-operator, runs console_test.mjs in Debian's
-# chromium, and stops the stack whatever happened.
+# private ports and a throwaway state directory (the existing build, via MARKET_BUILD_DIR), with
+# its demo data (users, contracts, disputes, reviews; the demo operator), runs console_test.mjs
+# in Debian's chromium as the demo operator, and stops the stack whatever happened.
 #
 # Screenshots go to $MARKET_BINARY_DIR/test-artefacts/console/. With MARKET_CONSOLE_DOCS=1 the
 # overview and queue screenshots are also copied into docs/ for the README.
@@ -51,7 +51,8 @@ fi
 # services inherit them.
 export MARKET_PASSWORD_RATE_ADDRESS_BURST=1000 MARKET_PASSWORD_RATE_ADDRESS_PER_MINUTE=6000
 export MARKET_RATE_ADDRESS_BURST=10000 MARKET_RATE_ADDRESS_PER_SECOND=10000
-MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state_dir \
+MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state_dir MARKET_STACK_SKIP_BUILD=1 \
+  MARKET_STACK_DEMO=1 \
   MARKET_STACK_PG_PORT=${MARKET_CONSOLE_TEST_PG_PORT:-38432} \
   MARKET_STACK_REDIS_PORT=${MARKET_CONSOLE_TEST_REDIS_PORT:-38379} \
   MARKET_STACK_REDIS_CACHE_PORT=${MARKET_CONSOLE_TEST_REDIS_CACHE_PORT:-38380} \
@@ -61,7 +62,7 @@ MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state_dir \
   "$MARKET_SOURCE_DIR/deploy/local/run.sh" >"$stack_log" 2>&1 &
 stack_pid=$!
 
-for _ in $(seq 1 1800); do
+for _ in $(seq 1 3000); do
   grep -q '^Ready\.' "$stack_log" 2>/dev/null && break
   kill -0 "$stack_pid" 2>/dev/null || break
   sleep 0.1
@@ -73,22 +74,16 @@ if ! grep -q '^Ready\.' "$stack_log"; then
   exit 1
 fi
 
-operator_email="operator.$RANDOM$RANDOM@example.com"
-operator_password="console test operator $RANDOM$RANDOM"
-if ! MARKET_PG_PORT=${MARKET_CONSOLE_TEST_PG_PORT:-38432} \
-  MARKET_PG_PASSWORD=$("$MARKET_SOURCE_DIR/deploy/local/infra.sh" secret "$state_dir" pg-gateway) \
-  MARKET_OPERATOR_PASSWORD=$operator_password \
-  "$MARKET_BINARY_DIR/services/gateway/market-create-operator" --email "$operator_email" \
-  --display-name "Console Test Operator" --country DE --currency EUR; then
-  echo "could not create the operator"
+if ! grep -q '^demo data: loaded' "$stack_log"; then
+  echo "the demo data did not load:"
+  cat "$stack_log"
   exit 1
 fi
 
 docs_dir=
 [ "${MARKET_CONSOLE_DOCS:-0}" = 1 ] && docs_dir=$MARKET_SOURCE_DIR/docs
 rm -rf "$artefacts"
-(cd "$test_dir" && CONSOLE_GATEWAY="http://127.0.0.1:$base" CONSOLE_OPERATOR_EMAIL=$operator_email \
-  CONSOLE_OPERATOR_PASSWORD=$operator_password CONSOLE_ARTEFACTS=$artefacts \
+(cd "$test_dir" && CONSOLE_GATEWAY="http://127.0.0.1:$base" CONSOLE_ARTEFACTS=$artefacts \
   CONSOLE_DOCS_DIR=$docs_dir node console_test.mjs)
 status=$?
 if [ $status -ne 0 ]; then
