@@ -102,16 +102,17 @@ start_pg() {
   if ! as_pg "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     # One retry: a server that just stopped on this machine can leave its port or shared memory
     # behind for a moment. The server's own log says why when both attempts fail.
-    if ! as_pg "$pg_bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start \
-      >/dev/null; then
-      sleep 2
-      if ! as_pg "$pg_bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start \
-        >/dev/null; then
+    local attempt
+    for attempt in 1 2; do
+      as_pg "$pg_bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start \
+        >/dev/null && break
+      if [ "$attempt" = 2 ]; then
         echo "PostgreSQL did not start on port $port; its log ends:" >&2
         tail -n 20 "$data/server.log" >&2
         return 1
       fi
-    fi
+      sleep 2
+    done
     echo "$port" >"$state_dir/pg.port"
   fi
   if secured && grep -q '^host.*trust' "$data/pg_hba.conf"; then

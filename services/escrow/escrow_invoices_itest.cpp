@@ -562,11 +562,7 @@ TEST_CASE(
 
   // The freelancer (in DE, no withholding by the default rule) withdraws 200.00 EUR through
   // payout clearing; the rest stays in the wallet.
-  v1::RequestPayoutRequest payout;
-  payout.set_idempotency_key(NewId());
-  *payout.mutable_amount() = M("EUR", 20000);
-  payout.set_method("sandbox-payout-ok");
-  const auto paid = escrow.Client().RequestPayout(payout, Escrow::As(contract.freelancer.bearer));
+  const auto paid = Payout(escrow, contract.freelancer, "EUR", 20000);
   INFO(paid.status().ToString());
   REQUIRE(paid.ok());
   CHECK(paid->payout().state() == v1::PAYOUT_STATE_PAID);

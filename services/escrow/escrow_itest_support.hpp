@@ -287,6 +287,19 @@ class Escrow {
   int rate_nanos_ = 0;
 };
 
+// The freelancer asks for a payout of `amount` minor units of `currency` to `method` (the
+// sandbox pays "sandbox-payout-ok" at once), once per `key`.
+inline StatusOr<v1::RequestPayoutResponse> Payout(Escrow& escrow, const User& freelancer,
+                                                  const std::string& currency, std::int64_t amount,
+                                                  const std::string& method = "sandbox-payout-ok",
+                                                  const std::string& key = NewId()) {
+  v1::RequestPayoutRequest request;
+  request.set_idempotency_key(key);
+  *request.mutable_amount() = M(currency, amount);
+  request.set_method(method);
+  return escrow.Client().RequestPayout(request, Escrow::As(freelancer.bearer));
+}
+
 inline StatusCode CodeOf(const Status& status) { return status.code(); }
 template <typename T>
 StatusCode CodeOf(const StatusOr<T>& result) {

@@ -41,17 +41,6 @@ StatusOr<v1::SetTaxProfileResponse> SetProfile(Escrow& escrow, const User& freel
   return escrow.Client().SetTaxProfile(request, Escrow::As(freelancer.bearer));
 }
 
-StatusOr<v1::RequestPayoutResponse> Payout(Escrow& escrow, const User& freelancer,
-                                           const std::string& currency, std::int64_t amount,
-                                           const std::string& method = "sandbox-payout-ok",
-                                           const std::string& key = NewId()) {
-  v1::RequestPayoutRequest request;
-  request.set_idempotency_key(key);
-  *request.mutable_amount() = M(currency, amount);
-  request.set_method(method);
-  return escrow.Client().RequestPayout(request, Escrow::As(freelancer.bearer));
-}
-
 void Execute(Escrow& escrow, const std::string& sql) {
   pg::Pool pool({.dsn = escrow.database().dsn});
   REQUIRE(pg::InTransaction(pool, [&](pqxx::work& tx) -> Status {

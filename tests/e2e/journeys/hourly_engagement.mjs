@@ -186,10 +186,10 @@ await m.journey('a client in the UK engages a freelancer in the Philippines by t
 
   await m.step('the freelancer withdraws the PHP to a bank account', async () => {
     const total = week1.paid + week2.paid;
-    const request = { idempotencyKey: m.key(), amount: m.money('PHP', total), method: 'sandbox-payout-ok' };
-    const paid = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    const idempotencyKey = m.key();
+    const paid = await m.requestPayout(freelancer, m.money('PHP', total), idempotencyKey);
     assert.equal(paid.state, 'PAYOUT_STATE_PAID');
-    const again = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    const again = await m.requestPayout(freelancer, m.money('PHP', total), idempotencyKey);
     assert.equal(again.id, paid.id, 'one payout per key');
     assert.equal(await m.wallet(freelancer, 'PHP'), 0n);
     const listed = (await m.escrow('ListPayouts', {}, freelancer)).payouts ?? [];

@@ -336,6 +336,13 @@ export async function topUp(client, amount) {
   return escrow('TopUpWallet', { idempotencyKey: key(), amount, paymentToken: 'sandbox-ok' }, client);
 }
 
+// The freelancer withdraws `amount` through the sandbox payout method; the same `idempotencyKey`
+// asks for the same payout again.
+export async function requestPayout(freelancer, amount, idempotencyKey = key()) {
+  const reply = await escrow('RequestPayout', { idempotencyKey, amount, method: 'sandbox-payout-ok' }, freelancer);
+  return reply.payout;
+}
+
 export const milestoneRef = (contract, index) =>
   ({ contractId: contract.id, milestoneId: contract.milestones[index].id });
 

@@ -270,12 +270,12 @@ await m.journey('an SME in Germany hires a freelancer in India', async () => {
 
   const earned = first.paid + second.paid;
   const withdrawal = await m.step('the freelancer withdraws the INR; escrow is killed and the request repeated', async () => {
-    const request = { idempotencyKey: m.key(), amount: m.money('INR', earned), method: 'sandbox-payout-ok' };
-    const paid = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    const idempotencyKey = m.key();
+    const paid = await m.requestPayout(freelancer, m.money('INR', earned), idempotencyKey);
     assert.equal(paid.state, 'PAYOUT_STATE_PAID');
     await m.killAndAwaitRestart('escrow');
     // A client that lost the answer asks again with the same key: the same payout, once.
-    const again = (await m.escrow('RequestPayout', request, freelancer)).payout;
+    const again = await m.requestPayout(freelancer, m.money('INR', earned), idempotencyKey);
     assert.equal(again.id, paid.id);
     assert.equal(again.state, 'PAYOUT_STATE_PAID');
     return paid;
