@@ -1,5 +1,6 @@
 #include "reputation_app.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "market/common/log.hpp"
@@ -8,6 +9,12 @@
 #include "score_repository.hpp"
 
 namespace market::reputation {
+namespace {
+
+// How often the age of the priors is looked at.
+constexpr std::chrono::milliseconds kPriorCheckInterval = std::chrono::minutes(1);
+
+}  // namespace
 
 ReputationApp::ReputationApp(ReputationOptions options) : options_(std::move(options)) {}
 
@@ -22,11 +29,16 @@ Status ReputationApp::Start(runtime::ServiceParts& parts, connect::Router& route
   parts.background.AddConsumer(std::move(consumer), ApplyEscrowEvent);
   parts.background.Add({.name = "reputation-rescore", .interval = options_.rescore_interval},
                        [scores = scores_.get()] { return scores->RescoreDue(); });
-  parts.background.Add({.name = "reputation-priors", .interval = options_.prior_refresh_interval},
-                       [&pool = parts.pg] {
-                         const auto changed = pg::InTransaction(
-                             pool,
-                             [](pqxx::work& tx) -> StatusOr<int> { return RefreshPriors(tx); });
+  // The priors are due once a day on database time, not at every start, so restarts do not
+  // move every score and several instances refresh them once between them.
+  const auto check_every = std::min(options_.prior_refresh_interval, kPriorCheckInterval);
+  parts.background.Add({.name = "reputation-priors", .interval = check_every},
+                       [&pool = parts.pg, age = options_.prior_refresh_interval] {
+                         const auto changed =
+                             pg::InTransaction(pool, [age](pqxx::work& tx) -> StatusOr<int> {
+                               if (!ClaimPriorRefresh(tx, age)) return 0;
+                               return RefreshPriors(tx);
+                             });
                          if (!changed.ok()) return PeriodicTask::Outcome::kFailed;
                          if (*changed > 0) log::Info("priors refreshed", {{"changed", *changed}});
                          return PeriodicTask::Outcome::kIdle;

@@ -19,7 +19,7 @@ struct ReputationOptions {
   std::string consumer_group{kConsumerGroup};
   // How often due scores are looked for.
   std::chrono::milliseconds rescore_interval{500};
-  // How often the priors are set to the platform means.
+  // How old the priors may get before they are set to the platform means again.
   std::chrono::milliseconds prior_refresh_interval{std::chrono::hours(24)};
 };
 

@@ -5,6 +5,7 @@
 
 #include <pqxx/binarystring>
 
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <random>
@@ -335,6 +336,42 @@ TEST_CASE("refreshed priors are the platform means and every score follows them"
       service.pool(), [](pqxx::work& tx) -> StatusOr<int> { return RefreshPriors(tx); });
   REQUIRE(again.ok());
   CHECK(*again == 0);
+}
+
+TEST_CASE("the priors refresh is due a day after the last one and claimed by one instance",
+          "[reputation][scores]") {
+  Reputation service;
+  const auto claim = [&](std::chrono::milliseconds age) {
+    const auto claimed = pg::InTransaction(service.pool(), [&](pqxx::work& tx) -> StatusOr<bool> {
+      return ClaimPriorRefresh(tx, age);
+    });
+    REQUIRE(claimed.ok());
+    return *claimed;
+  };
+  // Seeded by the migration just now: a start is not a reason to move every score.
+  CHECK_FALSE(claim(24h));
+  CHECK(service.Query<int>("SELECT count(*)::int FROM priors WHERE computed_at > now() - "
+                           "interval '1 minute'") == 2);
+
+  service.Query<int>(
+      "WITH aged AS (UPDATE priors SET computed_at = now() - interval '25 hours' "
+      "RETURNING 1) SELECT count(*)::int FROM aged");
+  // Two instances at once: the second waits on the first's row locks, then finds them fresh.
+  // Catch's assertions are not thread-safe: the thread only counts, the test thread checks.
+  std::atomic<int> claims{0};
+  std::thread first([&] {
+    const auto held = pg::InTransaction(service.pool(), [&](pqxx::work& tx) -> StatusOr<bool> {
+      const bool claimed = ClaimPriorRefresh(tx, 24h);
+      std::this_thread::sleep_for(300ms);
+      return claimed;
+    });
+    if (held.ok() && *held) ++claims;
+  });
+  std::this_thread::sleep_for(100ms);
+  if (claim(24h)) ++claims;
+  first.join();
+  CHECK(claims == 1);
+  CHECK_FALSE(claim(24h));
 }
 
 TEST_CASE("BatchGetScores takes 1 to 100 distinct account ids", "[reputation][scores]") {

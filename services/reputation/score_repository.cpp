@@ -100,6 +100,11 @@ inline constexpr std::string_view kRefreshPriors = R"(
   WHERE p.direction = m.direction AND p.mean_milli <> m.mean_milli
 )";
 
+// Row locks make a second instance wait, then see the new computed_at and claim nothing.
+inline constexpr std::string_view kClaimPriorRefresh = R"(
+  UPDATE priors SET computed_at = now() WHERE computed_at <= now() - $1 * interval '1 millisecond'
+)";
+
 inline constexpr std::string_view kAllScoresDue = R"(
   UPDATE scores SET valid_until = now() WHERE valid_until > now()
 )";
@@ -219,6 +224,11 @@ int RefreshPriors(pqxx::work& tx) {
   const int changed = static_cast<int>(tx.exec(std::string(kRefreshPriors)).affected_rows());
   if (changed > 0) tx.exec(std::string(kAllScoresDue));
   return changed;
+}
+
+bool ClaimPriorRefresh(pqxx::work& tx, std::chrono::milliseconds age) {
+  return tx.exec_params(std::string(kClaimPriorRefresh), static_cast<long long>(age.count()))
+             .affected_rows() > 0;
 }
 
 }  // namespace market::reputation

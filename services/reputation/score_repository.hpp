@@ -9,6 +9,7 @@
 
 #include <pqxx/transaction>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,5 +62,10 @@ std::vector<std::string> DueScores(pqxx::work& tx, int limit);
 // thousandths, rounded half away from zero); a direction without reviews keeps its prior.
 // Every stored score becomes due. Returns the number of priors changed.
 int RefreshPriors(pqxx::work& tx);
+
+// True when the priors were last refreshed (or seeded) at least `age` ago on the database
+// clock, marking them refreshed now: of concurrent callers, one gets true. The caller then
+// runs RefreshPriors in the same transaction.
+bool ClaimPriorRefresh(pqxx::work& tx, std::chrono::milliseconds age);
 
 }  // namespace market::reputation
