@@ -19,4 +19,13 @@ else
   "$repo/deploy/local/build.sh" "$build_dir" -DMARKET_WERROR="${MARKET_WERROR:-ON}"
 fi
 cd "$build_dir"
-ctest --output-on-failure --timeout 600 "$@"
+status=0
+ctest --output-on-failure --timeout 600 "$@" || status=$?
+# The failures' own lines again at the end, where a truncated CI log still shows them (the
+# services' JSON logs around them can run to thousands of lines).
+if [ "$status" -ne 0 ] && [ -f Testing/Temporary/LastTest.log ]; then
+  echo "== what the failed tests reported (Testing/Temporary/LastTest.log) =="
+  grep -E ': failed:|FAILED|AssertionError|Error:|REQUIRE|CHECK\(' Testing/Temporary/LastTest.log |
+    grep -v '"level":' | tail -n 60 || true
+fi
+exit "$status"
