@@ -30,6 +30,14 @@ void PeriodicTask::Stop() {
   if (finished.joinable()) finished.join();
 }
 
+void PeriodicTask::RequestStop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+}
+
 void PeriodicTask::Wake() {
   {
     std::lock_guard lock(mutex_);

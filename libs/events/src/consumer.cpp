@@ -280,6 +280,8 @@ void Consumer::Start() {
 
 void Consumer::Stop() { task_.Stop(); }
 
+void Consumer::RequestStop() { task_.RequestStop(); }
+
 StatusOr<Pruned> Consumer::PruneProcessed() {
   return PruneConsumed(pool_, options_.group, options_.retention);
 }

@@ -147,6 +147,8 @@ void OutboxRelay::Start() { task_.Start(); }
 
 void OutboxRelay::Stop() { task_.Stop(); }
 
+void OutboxRelay::RequestStop() { task_.RequestStop(); }
+
 PeriodicTask::Outcome OutboxRelay::Step() {
   StatusOr<std::size_t> published = InternalError("event relay: step did not run");
   try {

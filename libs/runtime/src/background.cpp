@@ -10,6 +10,7 @@ struct Background::Owned final : Work {
   explicit Owned(std::unique_ptr<T> owned) : object(std::move(owned)) {}
   void Start() override { object->Start(); }
   void Stop() override { object->Stop(); }
+  void RequestStop() override { object->RequestStop(); }
   std::unique_ptr<T> object;
 };
 
@@ -57,7 +58,9 @@ void Background::Stop() {
     for (const auto& work : work_) running.push_back(work.get());
   }
   // Without the lock: a step under way may still Add() work, which must not deadlock the join.
-  // Newest first: later work may depend on earlier work (a consumer on the relay's events).
+  // Every task is told first, so their steps under way (a consumer's blocking read lasts up to
+  // a second) end together rather than one after another; then each is joined, newest first.
+  for (Work* work : running | std::views::reverse) work->RequestStop();
   for (Work* work : running | std::views::reverse) work->Stop();
 }
 

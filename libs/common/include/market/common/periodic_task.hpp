@@ -44,6 +44,9 @@ class PeriodicTask {
   // Ends the wait between steps and joins the thread once the step under way returns.
   // Idempotent; Start() may run it again afterwards.
   void Stop();
+  // Stop() without the join: the thread ends after the step under way, and a later Stop()
+  // joins it. Lets an owner of several tasks wait for all their steps at once, not in turn.
+  void RequestStop();
   // Runs the next step now instead of after the wait (e.g. a writer just enqueued work).
   void Wake();
 

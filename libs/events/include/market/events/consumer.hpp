@@ -82,8 +82,10 @@ struct ConsumerOptions {
   // consumer finds the entries it had pending.
   std::string consumer_name;
   std::size_t batch_size = 100;
-  // How long one read waits for new entries.
-  std::chrono::milliseconds block{1000};
+  // How long one read waits for new entries. A read under way also holds up Stop() (a drain, a
+  // restart) by as much; new entries end the wait at once, so a short wait costs an idle
+  // consumer a few cheap reads a second and delays nothing.
+  std::chrono::milliseconds block{200};
   // Entries pending this long in another consumer are claimed by this one.
   std::chrono::milliseconds reclaim_idle{30000};
   // How long a failed entry waits before it is tried again.
@@ -115,6 +117,8 @@ class Consumer {
   // Stop() returns once the current read ends, within `block` plus the Redis command timeout.
   void Start();
   void Stop();
+  // Stop() without waiting for the read under way (PeriodicTask::RequestStop).
+  void RequestStop();
 
  private:
   using Clock = std::chrono::steady_clock;

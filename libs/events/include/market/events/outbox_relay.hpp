@@ -72,6 +72,8 @@ class OutboxRelay {
   // not once per step.
   void Start();
   void Stop();
+  // Stop() without waiting for the step under way (PeriodicTask::RequestStop).
+  void RequestStop();
 
  private:
   PeriodicTask::Outcome Step();

@@ -49,6 +49,7 @@ class Background {
     virtual ~Work() = default;
     virtual void Start() = 0;
     virtual void Stop() = 0;
+    virtual void RequestStop() = 0;
   };
   template <typename T>
   struct Owned;
