@@ -7,13 +7,15 @@
 # Screenshots go to $MARKET_BINARY_DIR/test-artefacts/console/. With MARKET_CONSOLE_DOCS=1 the
 # overview and queue screenshots are also copied into docs/ for the README.
 #
-# Ports (MARKET_CONSOLE_TEST_PORT_BASE, default 38180): gateway +0, listings +1, bidding +2,
-# escrow +3, reputation +4; PostgreSQL 38432 and Redis 38379 / 38380 (MARKET_CONSOLE_TEST_PG_PORT,
+# Ports are below Linux's ephemeral range (32768-60999), where any outgoing connection may
+# hold the port a server is about to bind.
+# Ports (MARKET_CONSOLE_TEST_PORT_BASE, default 22180): gateway +0, listings +1, bidding +2,
+# escrow +3, reputation +4; PostgreSQL 22432 and Redis 22379 / 22380 (MARKET_CONSOLE_TEST_PG_PORT,
 # _REDIS_PORT, _REDIS_CACHE_PORT). CTest holds a RESOURCE_LOCK on them.
 set -uo pipefail
 : "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}"
 
-base=${MARKET_CONSOLE_TEST_PORT_BASE:-38180}
+base=${MARKET_CONSOLE_TEST_PORT_BASE:-22180}
 test_dir=$MARKET_SOURCE_DIR/tests/console
 artefacts=$MARKET_BINARY_DIR/test-artefacts/console
 state_dir=$(mktemp -d /tmp/market-console-test.XXXXXX)
@@ -53,9 +55,9 @@ export MARKET_PASSWORD_RATE_ADDRESS_BURST=1000 MARKET_PASSWORD_RATE_ADDRESS_PER_
 export MARKET_RATE_ADDRESS_BURST=10000 MARKET_RATE_ADDRESS_PER_SECOND=10000
 MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state_dir MARKET_STACK_SKIP_BUILD=1 \
   MARKET_STACK_DEMO=1 \
-  MARKET_STACK_PG_PORT=${MARKET_CONSOLE_TEST_PG_PORT:-38432} \
-  MARKET_STACK_REDIS_PORT=${MARKET_CONSOLE_TEST_REDIS_PORT:-38379} \
-  MARKET_STACK_REDIS_CACHE_PORT=${MARKET_CONSOLE_TEST_REDIS_CACHE_PORT:-38380} \
+  MARKET_STACK_PG_PORT=${MARKET_CONSOLE_TEST_PG_PORT:-22432} \
+  MARKET_STACK_REDIS_PORT=${MARKET_CONSOLE_TEST_REDIS_PORT:-22379} \
+  MARKET_STACK_REDIS_CACHE_PORT=${MARKET_CONSOLE_TEST_REDIS_CACHE_PORT:-22380} \
   MARKET_STACK_GATEWAY_PORT=$base MARKET_STACK_LISTINGS_PORT=$((base + 1)) \
   MARKET_STACK_BIDDING_PORT=$((base + 2)) MARKET_STACK_ESCROW_PORT=$((base + 3)) \
   MARKET_STACK_REPUTATION_PORT=$((base + 4)) \

@@ -3,7 +3,7 @@
 // the disputes, the money held and the reviews are the demo's, so the expectations are derived
 // from the API's answers, not written down.
 //
-//   const demo = await readDemoData('http://127.0.0.1:38180');
+//   const demo = await readDemoData('http://127.0.0.1:22180');
 
 import { DEMO_PASSWORD, FREELANCERS, OPERATOR } from '../../deploy/local/demo/catalog.mjs';
 import { minorOf } from '../../services/gateway/console/js/money.js';

@@ -6,13 +6,15 @@
 # only, and stops the stack. The SME journey SIGKILLs services along the way and relies on
 # run.sh's supervisor to restart them.
 #
-# Ports (override with the MARKET_JOURNEY_* variables): gateway 48180, listings 48181, bidding
-# 48182, escrow 48183, reputation 48184, PostgreSQL 48432, Redis 48379 (events) and 48380
+# Ports are below Linux's ephemeral range (32768-60999), where any outgoing connection may
+# hold the port a server is about to bind.
+# Ports (override with the MARKET_JOURNEY_* variables): gateway 21180, listings 21181, bidding
+# 21182, escrow 21183, reputation 21184, PostgreSQL 21432, Redis 21379 (events) and 21380
 # (cache). `journeys_test.sh sme_hiring` runs one journey.
 set -uo pipefail
 : "${MARKET_SOURCE_DIR:?}" "${MARKET_BINARY_DIR:?}"
 
-base=${MARKET_JOURNEY_PORT_BASE:-48180}
+base=${MARKET_JOURNEY_PORT_BASE:-21180}
 declare -A port=([gateway]=$base [listings]=$((base + 1)) [bidding]=$((base + 2))
                  [escrow]=$((base + 3)) [reputation]=$((base + 4)))
 journeys_dir=$MARKET_SOURCE_DIR/tests/e2e/journeys
@@ -51,9 +53,9 @@ export MARKET_BUILD_DIR=$MARKET_BINARY_DIR MARKET_STACK_DIR=$state MARKET_STACK_
   MARKET_STACK_GATEWAY_PORT=${port[gateway]} MARKET_STACK_LISTINGS_PORT=${port[listings]} \
   MARKET_STACK_BIDDING_PORT=${port[bidding]} MARKET_STACK_ESCROW_PORT=${port[escrow]} \
   MARKET_STACK_REPUTATION_PORT=${port[reputation]} \
-  MARKET_STACK_PG_PORT=${MARKET_JOURNEY_PG_PORT:-48432} \
-  MARKET_STACK_REDIS_PORT=${MARKET_JOURNEY_REDIS_PORT:-48379} \
-  MARKET_STACK_REDIS_CACHE_PORT=${MARKET_JOURNEY_REDIS_CACHE_PORT:-48380}
+  MARKET_STACK_PG_PORT=${MARKET_JOURNEY_PG_PORT:-21432} \
+  MARKET_STACK_REDIS_PORT=${MARKET_JOURNEY_REDIS_PORT:-21379} \
+  MARKET_STACK_REDIS_CACHE_PORT=${MARKET_JOURNEY_REDIS_CACHE_PORT:-21380}
 # Escrow's review window for every contract from a bid or an offer: short, so that the SME
 # journey sees its second milestone approved automatically. Reputation opens the review window
 # of an ended contract for as long, so the journeys write their reviews right away.

@@ -85,5 +85,23 @@ TEST_CASE("Stop ends the wait at once and Start runs the task again", "[periodic
   REQUIRE(Eventually([&] { return runs == 2; }));
 }
 
+TEST_CASE("RequestStop returns during a step; the step is the last, and Stop joins",
+          "[periodic_task]") {
+  std::atomic<bool> release{false};
+  std::atomic<int> runs{0};
+  PeriodicTask task({.name = "long-step", .interval = 1ms}, [&] {
+    ++runs;
+    while (!release) std::this_thread::sleep_for(1ms);
+    return Outcome::kMoreWork;
+  });
+  task.Start();
+  REQUIRE(Eventually([&] { return runs == 1; }));
+  // Returns although the step under way has not (a join here would never return).
+  task.RequestStop();
+  release = true;
+  task.Stop();
+  CHECK(runs == 1);  // kMoreWork would have run it again at once
+}
+
 }  // namespace
 }  // namespace market

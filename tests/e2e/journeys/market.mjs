@@ -19,7 +19,7 @@ const env = (name) => {
 };
 
 export const gateway = env('MARKET_JOURNEY_GATEWAY');
-// "gateway=48180,listings=48181,...": where each service answers /readyz.
+// "gateway=21180,listings=21181,...": where each service answers /readyz.
 const servicePorts = Object.fromEntries(
   env('MARKET_JOURNEY_PORTS').split(',').map((pair) => pair.split('=')));
 const stackDir = env('MARKET_STACK_DIR');
