@@ -18,6 +18,17 @@ const redis::Script kPutIfNewer(R"lua(
   return 1
 )lua");
 
+// No "d": a miss for readers. "r" one below the coming revision: kPutIfNewer refuses older
+// copies and takes the coming one.
+const redis::Script kForgetBelow(R"lua(
+  local current = redis.call('HGET', KEYS[1], 'r')
+  if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+  redis.call('HDEL', KEYS[1], 'd')
+  redis.call('HSET', KEYS[1], 'r', tonumber(ARGV[1]) - 1)
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+)lua");
+
 }  // namespace
 
 ItemCache::ItemCache(redis::Client& redis, std::string key_prefix, std::chrono::milliseconds ttl)
@@ -44,6 +55,16 @@ void ItemCache::Put(const std::string& id, std::int64_t revision, const std::str
 void ItemCache::Forget(const std::string& id) {
   if (auto dropped = redis_.Command({"DEL", Key(id)}); !dropped.ok()) {
     log::Debug("cache drop skipped", {{"key", Key(id)}, {"error", dropped.status().message()}});
+  }
+}
+
+void ItemCache::ForgetBelow(const std::string& id, std::int64_t revision) {
+  auto marked =
+      kForgetBelow.Run(redis_, {Key(id)}, {std::to_string(revision), std::to_string(ttl_.count())});
+  if (!marked.ok()) {
+    // The plain drop still helps when the script cannot run (a Redis restart lost it).
+    Forget(id);
+    log::Debug("cache mark skipped", {{"key", Key(id)}, {"error", marked.status().message()}});
   }
 }
 

@@ -39,6 +39,12 @@ class ItemCache {
   // Drops the entry, best effort.
   void Forget(const std::string& id);
 
+  // Drops the copy and refuses every Put of a revision below `revision` until the entry
+  // expires: for a write inside a transaction that has not committed yet, whose new copy cannot
+  // be written through. A plain Forget would let a reader that still sees the old row put the
+  // old copy back for a whole ttl; this way readers miss until one puts `revision` or newer.
+  void ForgetBelow(const std::string& id, std::int64_t revision);
+
   std::string Key(const std::string& id) const { return prefix_ + id; }
 
  private:

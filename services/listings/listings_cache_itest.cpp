@@ -45,6 +45,31 @@ TEST_CASE("the newest revision wins in the cache, whatever order writers arrive 
   CHECK_FALSE(cache.Get(id).has_value());
 }
 
+TEST_CASE("a copy forgotten below a coming revision cannot be put back by a late reader",
+          "[listings][cache]") {
+  redis::Client redis = CacheRedis();
+  ItemCache cache(redis, "listings:test:");
+  const std::string id = NewId();
+  cache.Put(id, 4, "old");
+  // A consumer moves the item to revision 5 in a transaction not committed yet.
+  cache.ForgetBelow(id, 5);
+  CHECK_FALSE(cache.Get(id).has_value());
+  // A reader that still saw revision 4 in Postgres tries to fill the cache with it.
+  cache.Put(id, 4, "old, read before the commit");
+  CHECK_FALSE(cache.Get(id).has_value());
+  // After the commit a reader fills it with the new revision.
+  cache.Put(id, 5, "new");
+  CHECK(cache.Get(id) == "new");
+  // Marking below a revision the cache already has changes nothing.
+  cache.ForgetBelow(id, 5);
+  CHECK(cache.Get(id) == "new");
+
+  const std::string fresh = NewId();
+  cache.ForgetBelow(fresh, 1);
+  cache.Put(fresh, 1, "first");
+  CHECK(cache.Get(fresh) == "first");
+}
+
 TEST_CASE("GetJob, GetOffer and GetProfile come from the cache, except to the owner",
           "[listings][cache]") {
   Listings listings;

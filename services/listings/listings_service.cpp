@@ -210,8 +210,9 @@ Status ListingsService::ApplyScoreUpdated(pqxx::work& tx,
   if (!changed) return OkStatus();  // a redelivery or an older version
   // GetProfile shows the summary: a new revision, and the cached view goes (the consumer commits
   // after this returns, so the new view cannot be written through yet).
-  BumpProfileRevision(tx, updated.user_id());
-  profiles_cache_.Forget(updated.user_id());
+  if (const auto revision = BumpProfileRevision(tx, updated.user_id())) {
+    profiles_cache_.ForgetBelow(updated.user_id(), *revision);
+  }
   log::Info("reputation summary updated",
             {{"user_id", updated.user_id()}, {"version", updated.version()}});
   return OkStatus();

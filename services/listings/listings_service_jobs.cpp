@@ -324,8 +324,8 @@ Status ListingsService::ApplyBidAccepted(pqxx::work& tx, const bidding::v1::BidA
   }
   const JobRecord filled = SetJobStatus(tx, job->id, v1::JOB_STATUS_FILLED, accepted.bid_id());
   // The consumer commits after this returns, so the new copy cannot be written through yet:
-  // dropping the entry makes the next read fetch the filled job.
-  jobs_cache_.Forget(job->id);
+  // readers fetch the job until one caches the filled version.
+  jobs_cache_.ForgetBelow(job->id, filled.version);
   v1::JobFilled event;
   event.set_bid_id(accepted.bid_id());
   MARKET_RETURN_IF_ERROR(EnqueueJobEvent(tx, filled, event));

@@ -66,7 +66,8 @@ inline constexpr std::string_view kInsertPortfolioItem = R"(
   RETURNING id::text AS id, (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros)";
 
 inline constexpr std::string_view kBumpRevision = R"(
-  UPDATE profiles SET revision = revision + 1 WHERE freelancer_id = $1::uuid)";
+  UPDATE profiles SET revision = revision + 1 WHERE freelancer_id = $1::uuid
+  RETURNING revision)";
 
 inline constexpr std::string_view kDeletePortfolioItem = R"(
   DELETE FROM portfolio_items WHERE id = $1::uuid AND freelancer_id = $2::uuid)";
@@ -176,8 +177,10 @@ PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freel
   return item;
 }
 
-void BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id) {
-  tx.exec_params(std::string(kBumpRevision), freelancer_id);
+std::optional<std::int64_t> BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id) {
+  const pqxx::result bumped = tx.exec_params(std::string(kBumpRevision), freelancer_id);
+  if (bumped.empty()) return std::nullopt;
+  return bumped[0]["revision"].as<std::int64_t>();
 }
 
 bool DeletePortfolioItem(pqxx::work& tx, const std::string& freelancer_id,

@@ -67,8 +67,8 @@ PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freel
                                         const PortfolioItemFields& fields);
 
 // Raises the profile's revision after a portfolio or reputation change (what GetProfile
-// returns changed); nothing when there is no profile.
-void BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id);
+// returns changed): the new revision, or nullopt when there is no profile.
+std::optional<std::int64_t> BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id);
 
 // Deletes the item only if it belongs to `freelancer_id`; false when it does not (or does not
 // exist), which the two cases cannot tell apart.
