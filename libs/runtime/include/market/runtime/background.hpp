@@ -10,7 +10,8 @@
 //   }
 //
 // Work added before the host starts it waits until the server listens; work added later starts
-// at once. Stop() stops everything, newest first, each after its step under way returns.
+// at once. Stop() tells every task to stop, then joins them newest first, each after its step
+// under way returns (so the steps end together, not one after another).
 #pragma once
 
 #include <memory>
