@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "market/pg/arrays.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::bidding {
 namespace {
@@ -307,7 +308,7 @@ std::optional<JobCopy> FindJob(pqxx::work& tx, const std::string& job_id, RowLoc
 }
 
 void SetJobStatus(pqxx::work& tx, const std::string& job_id, const std::string& status) {
-  tx.exec_params(std::string(kSetJobStatus), job_id, status);
+  pg::Exec(tx, kSetJobStatus, job_id, status);
 }
 
 std::optional<BidRecord> FindBid(pqxx::work& tx, const std::string& bid_id, RowLock lock) {
@@ -319,9 +320,9 @@ std::optional<BidRecord> FindBid(pqxx::work& tx, const std::string& bid_id, RowL
 
 PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period_start) {
   const MilestoneArrays milestones = ToArrays(bid.terms);
-  const pqxx::row row = tx.exec_params1(
-      std::string(kInsertBid), bid.job_id, bid.freelancer_id, bid.freelancer_country,
-      bid.terms.kind, bid.terms.currency, bid.terms.amount_minor_units, bid.terms.delivery_days,
+  const pqxx::row row = pg::Exec1(
+      tx, kInsertBid, bid.job_id, bid.freelancer_id, bid.freelancer_country, bid.terms.kind,
+      bid.terms.currency, bid.terms.amount_minor_units, bid.terms.delivery_days,
       bid.terms.weekly_hour_limit, bid.terms.cover_letter, milestones.titles, milestones.amounts,
       milestones.due_days, bid.invited, bid.credits_spent, bid.payout_currency, period_start);
   PlacedBid placed;
@@ -333,16 +334,16 @@ PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period
 BidRecord ReviseBidTerms(pqxx::work& tx, const std::string& bid_id, const Terms& terms) {
   const MilestoneArrays milestones = ToArrays(terms);
   BidRecord revised =
-      ReadBid(tx.exec_params1(std::string(kReviseBid), bid_id, terms.amount_minor_units,
-                              terms.delivery_days, terms.weekly_hour_limit, terms.cover_letter,
-                              milestones.titles, milestones.amounts, milestones.due_days));
-  tx.exec_params(std::string(kInsertRevision), bid_id);
+      ReadBid(pg::Exec1(tx, kReviseBid, bid_id, terms.amount_minor_units, terms.delivery_days,
+                        terms.weekly_hour_limit, terms.cover_letter, milestones.titles,
+                        milestones.amounts, milestones.due_days));
+  pg::Exec(tx, kInsertRevision, bid_id);
   return revised;
 }
 
 std::vector<RevisionRecord> ListRevisions(pqxx::work& tx, const BidRecord& bid) {
   std::vector<RevisionRecord> revisions;
-  for (const pqxx::row& row : tx.exec_params(std::string(kSelectRevisions), bid.id)) {
+  for (const pqxx::row& row : pg::Exec(tx, kSelectRevisions, bid.id)) {
     revisions.push_back({.revision = row["revision"].as<int>(),
                          .terms = ReadTerms(row, bid.terms.kind, bid.terms.currency),
                          .created_at_unix_micros = row["created_at_micros"].as<std::int64_t>()});
@@ -352,42 +353,40 @@ std::vector<RevisionRecord> ListRevisions(pqxx::work& tx, const BidRecord& bid) 
 
 BidRecord SetBidStatus(pqxx::work& tx, const std::string& bid_id, const std::string& status,
                        const std::string& rejection_reason) {
-  return ReadBid(tx.exec_params1(std::string(kSetBidStatus), bid_id, status, rejection_reason));
+  return ReadBid(pg::Exec1(tx, kSetBidStatus, bid_id, status, rejection_reason));
 }
 
 BidRecord SetShortlisted(pqxx::work& tx, const std::string& bid_id, bool shortlisted) {
-  return ReadBid(tx.exec_params1(std::string(kSetShortlisted), bid_id, shortlisted));
+  return ReadBid(pg::Exec1(tx, kSetShortlisted, bid_id, shortlisted));
 }
 
 std::vector<BidRecord> SetActiveBidsStatus(pqxx::work& tx, const std::string& job_id,
                                            const std::string& status) {
-  return ReadBids(tx.exec_params(std::string(kSetActiveBidsStatus), job_id, status));
+  return ReadBids(pg::Exec(tx, kSetActiveBidsStatus, job_id, status));
 }
 
 std::vector<BidRecord> ExpireMismatchedBids(pqxx::work& tx, const JobCopy& job) {
-  return ReadBids(
-      tx.exec_params(std::string(kExpireMismatchedBids), job.id, job.budget_kind, job.currency));
+  return ReadBids(pg::Exec(tx, kExpireMismatchedBids, job.id, job.budget_kind, job.currency));
 }
 
 std::optional<std::string> FindAcceptRequest(pqxx::work& tx, const std::string& client_id,
                                              const std::string& idempotency_key) {
-  const pqxx::result result =
-      tx.exec_params(std::string(kSelectAcceptRequest), client_id, idempotency_key);
+  const pqxx::result result = pg::Exec(tx, kSelectAcceptRequest, client_id, idempotency_key);
   if (result.empty()) return std::nullopt;
   return result[0]["bid_id"].as<std::string>();
 }
 
 bool InsertAcceptRequest(pqxx::work& tx, const std::string& client_id,
                          const std::string& idempotency_key, const std::string& bid_id) {
-  return tx.exec_params(std::string(kInsertAcceptRequest), client_id, idempotency_key, bid_id)
-             .affected_rows() == 1;
+  return pg::Exec(tx, kInsertAcceptRequest, client_id, idempotency_key, bid_id).affected_rows() ==
+         1;
 }
 
 std::vector<BidRecord> ListFreelancerBids(pqxx::work& tx, const std::string& freelancer_id,
                                           const std::vector<std::string>& statuses,
                                           std::int64_t before_seq, int limit) {
-  return ReadBids(tx.exec_params(std::string(kListFreelancerBids), freelancer_id, before_seq,
-                                 pg::ToArrayLiteral(statuses), limit));
+  return ReadBids(pg::Exec(tx, kListFreelancerBids, freelancer_id, before_seq,
+                           pg::ToArrayLiteral(statuses), limit));
 }
 
 std::vector<BidRecord> ListBidsOnJob(pqxx::work& tx, const std::string& job_id,
@@ -404,8 +403,7 @@ std::vector<BidRecord> ListBidsOnJob(pqxx::work& tx, const std::string& job_id,
 
 BidStats StatsOfOthers(pqxx::work& tx, const std::string& job_id,
                        const std::string& excluded_freelancer_id) {
-  const pqxx::row row =
-      tx.exec_params1(std::string(kStatsOfOthers), job_id, excluded_freelancer_id);
+  const pqxx::row row = pg::Exec1(tx, kStatsOfOthers, job_id, excluded_freelancer_id);
   return {.count = row["count"].as<int>(),
           .min = row["min"].as<std::int64_t>(),
           .median = row["median"].as<std::int64_t>(),
@@ -413,7 +411,7 @@ BidStats StatsOfOthers(pqxx::work& tx, const std::string& job_id,
 }
 
 bool HasBidOn(pqxx::work& tx, const std::string& job_id, const std::string& freelancer_id) {
-  return tx.exec_params1(std::string(kHasBidOn), job_id, freelancer_id)["has_bid"].as<bool>();
+  return pg::Exec1(tx, kHasBidOn, job_id, freelancer_id)["has_bid"].as<bool>();
 }
 
 }  // namespace market::bidding

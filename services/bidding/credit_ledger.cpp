@@ -1,4 +1,5 @@
 #include "credit_ledger.hpp"
+#include "market/pg/prepared.hpp"
 
 #include <string_view>
 
@@ -39,15 +40,15 @@ inline constexpr std::string_view kMonthEntries = R"(
 
 void LockCredits(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
                  std::int64_t monthly_allowance) {
-  tx.exec_params(std::string(kLockAndGrant), freelancer_id, period.StartDate(), monthly_allowance);
+  pg::Exec(tx, kLockAndGrant, freelancer_id, period.StartDate(), monthly_allowance);
 }
 
 std::size_t RefundJob(pqxx::work& tx, const std::string& job_id, const CreditPeriod& period) {
-  return tx.exec_params(std::string(kRefundJob), job_id, period.StartDate()).affected_rows();
+  return pg::Exec(tx, kRefundJob, job_id, period.StartDate()).affected_rows();
 }
 
 void RefundBid(pqxx::work& tx, const std::string& bid_id, const CreditPeriod& period) {
-  tx.exec_params(std::string(kRefundBid), bid_id, period.StartDate());
+  pg::Exec(tx, kRefundBid, bid_id, period.StartDate());
 }
 
 std::vector<CreditEntryRecord> MonthEntries(pqxx::work& tx, const std::string& freelancer_id,
@@ -55,8 +56,7 @@ std::vector<CreditEntryRecord> MonthEntries(pqxx::work& tx, const std::string& f
                                             std::int64_t monthly_allowance) {
   LockCredits(tx, freelancer_id, period, monthly_allowance);
   std::vector<CreditEntryRecord> entries;
-  for (const pqxx::row& row :
-       tx.exec_params(std::string(kMonthEntries), freelancer_id, period.StartDate())) {
+  for (const pqxx::row& row : pg::Exec(tx, kMonthEntries, freelancer_id, period.StartDate())) {
     entries.push_back({.kind = row["kind"].as<std::string>(),
                        .credits = row["credits"].as<std::int64_t>(),
                        .bid_id = row["bid_id"].as<std::string>(),

@@ -3,6 +3,7 @@
 #include "market/common/ids.hpp"
 #include "market/listings/v1/listings.pb.h"
 #include "market/pg/arrays.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::bidding {
 namespace {
@@ -32,14 +33,14 @@ Status ApplyProfileEvent(pqxx::work& tx, const events::v1::EventEnvelope& event)
     return InvalidArgumentError("freelancer_id: must be an account id (UUID)");
   }
   const std::vector<std::string> languages(profile.languages().begin(), profile.languages().end());
-  tx.exec_params(std::string(kUpsertLanguages), profile.freelancer_id(),
-                 pg::ToArrayLiteral(languages), profile.version());
+  pg::Exec(tx, kUpsertLanguages, profile.freelancer_id(), pg::ToArrayLiteral(languages),
+           profile.version());
   return OkStatus();
 }
 
 std::optional<std::vector<std::string>> FindFreelancerLanguages(pqxx::work& tx,
                                                                 const std::string& freelancer_id) {
-  const pqxx::result rows = tx.exec_params(std::string(kSelectLanguages), freelancer_id);
+  const pqxx::result rows = pg::Exec(tx, kSelectLanguages, freelancer_id);
   if (rows.empty()) return std::nullopt;
   return pg::ReadTextArray(rows[0]["languages"]);
 }

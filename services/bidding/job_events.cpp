@@ -7,6 +7,7 @@
 #include "market/common/ids.hpp"
 #include "market/common/log.hpp"
 #include "market/pg/arrays.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::bidding {
 namespace {
@@ -56,12 +57,11 @@ std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::
 }
 
 void UpsertJob(pqxx::work& tx, const JobCopy& job) {
-  tx.exec_params(std::string(kUpsertJob), job.id, job.client_id, job.client_country, job.title,
-                 job.status, job.budget_kind, job.currency, job.expected_duration,
-                 pg::ToArrayLiteral(job.allowed_countries),
-                 pg::ToArrayLiteral(job.allowed_languages), job.invite_only,
-                 pg::ToArrayLiteral(job.invited_freelancer_ids), job.bid_deadline_unix_micros,
-                 job.version);
+  pg::Exec(tx, kUpsertJob, job.id, job.client_id, job.client_country, job.title, job.status,
+           job.budget_kind, job.currency, job.expected_duration,
+           pg::ToArrayLiteral(job.allowed_countries), pg::ToArrayLiteral(job.allowed_languages),
+           job.invite_only, pg::ToArrayLiteral(job.invited_freelancer_ids),
+           job.bid_deadline_unix_micros, job.version);
 }
 
 template <typename Event>

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "market/common/ids.hpp"
+#include "market/pg/prepared.hpp"
 #include "market/reputation/v1/reputation.pb.h"
 
 namespace market::bidding {
@@ -36,8 +37,7 @@ Status ApplyScoreEvent(pqxx::work& tx, const events::v1::EventEnvelope& event) {
   // Six decimals are plenty for a value SQL rounds to two.
   char rating[32];
   std::snprintf(rating, sizeof rating, "%.6f", updated.review_count() > 0 ? updated.rating() : 0.0);
-  tx.exec_params(std::string(kUpsertScore), updated.user_id(), std::string(rating),
-                 updated.version());
+  pg::Exec(tx, kUpsertScore, updated.user_id(), std::string(rating), updated.version());
   return OkStatus();
 }
 

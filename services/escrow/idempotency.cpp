@@ -8,6 +8,7 @@
 
 #include "market/auth/sha256.hpp"
 #include "market/common/base64url.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::escrow {
 namespace {
@@ -72,8 +73,7 @@ StatusOr<bool> FindStoredAnswer(pg::Pool& pool, const pg::TxOptions& options,
   read_only.read_only = true;
   return pg::InTransaction(pool, read_only, [&](pqxx::work& tx) -> StatusOr<bool> {
     response.Clear();
-    const pqxx::result stored =
-        tx.exec_params(std::string(kSelectKey), scope.caller, scope.method, scope.key);
+    const pqxx::result stored = pg::Exec(tx, kSelectKey, scope.caller, scope.method, scope.key);
     if (stored.empty() || stored[0]["response"].is_null()) return false;
     if (stored[0]["request_hash"].as<std::string>() != scope.request_hash) {
       return AlreadyExistsError(
@@ -95,10 +95,9 @@ Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencySc
   return pg::InTransaction(pool, options, [&](pqxx::work& tx) -> Status {
     response.Clear();
     const pqxx::result claimed =
-        tx.exec_params(std::string(kClaimKey), scope.caller, scope.method, scope.key, hash);
+        pg::Exec(tx, kClaimKey, scope.caller, scope.method, scope.key, hash);
     if (claimed.empty()) {
-      const pqxx::row stored =
-          tx.exec_params1(std::string(kSelectKey), scope.caller, scope.method, scope.key);
+      const pqxx::row stored = pg::Exec1(tx, kSelectKey, scope.caller, scope.method, scope.key);
       if (stored["request_hash"].as<std::string>() != hash) {
         return AlreadyExistsError(
             "idempotency_key: already used for a different request; choose a new key");
@@ -112,8 +111,8 @@ Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencySc
       return OkStatus();
     }
     MARKET_RETURN_IF_ERROR(body(tx));
-    tx.exec_params(std::string(kStoreAnswer), scope.caller, scope.method, scope.key,
-                   Base64UrlEncode(CanonicalBytes(response)));
+    pg::Exec(tx, kStoreAnswer, scope.caller, scope.method, scope.key,
+             Base64UrlEncode(CanonicalBytes(response)));
     return OkStatus();
   });
 }

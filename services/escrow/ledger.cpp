@@ -4,6 +4,7 @@
 
 #include "market/common/status.hpp"
 #include "market/pg/arrays.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::escrow {
 namespace {
@@ -119,6 +120,8 @@ StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) 
   const std::string kinds_literal = pg::ToArrayLiteral(kinds);
   const std::string owners_literal = pg::ToArrayLiteral(owners);
   const std::string currencies_literal = pg::ToArrayLiteral(currencies);
+  // Not prepared (pg::Exec): a generic plan cannot know how many accounts the arrays hold, and
+  // this lock's plan must stay an index probe per account.
   pqxx::result locked =
       tx.exec_params(std::string(kLockAccounts), kinds_literal, owners_literal, currencies_literal);
   // Accounts are made on first use only, so the usual transfer costs one round trip less.
@@ -152,24 +155,23 @@ StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) 
     leg_currencies.push_back(key.currency);
     posted.balances[key] = after;
   }
-  posted.id = tx.exec_params1(std::string(kAppendTransfer), spec.kind, spec.contract_id,
-                              spec.milestone_id, pg::ToArrayLiteral(account_ids),
-                              pg::ToArrayLiteral(leg_currencies), pg::ToArrayLiteral(amounts))["id"]
+  posted.id = pg::Exec1(tx, kAppendTransfer, spec.kind, spec.contract_id, spec.milestone_id,
+                        pg::ToArrayLiteral(account_ids), pg::ToArrayLiteral(leg_currencies),
+                        pg::ToArrayLiteral(amounts))["id"]
                   .as<std::int64_t>();
   return posted;
 }
 
 std::int64_t BalanceOf(pqxx::work& tx, const AccountKey& account) {
-  const pqxx::result rows =
-      tx.exec_params(std::string(kSelectBalance), std::string(AccountKindName(account.kind)),
-                     account.owner, account.currency);
+  const pqxx::result rows = pg::Exec(tx, kSelectBalance, std::string(AccountKindName(account.kind)),
+                                     account.owner, account.currency);
   return rows.empty() ? 0 : rows[0]["balance"].as<std::int64_t>();
 }
 
 std::vector<std::pair<std::string, std::int64_t>> WalletsOf(pqxx::work& tx,
                                                             const std::string& user_id) {
   std::vector<std::pair<std::string, std::int64_t>> wallets;
-  for (const auto& row : tx.exec_params(std::string(kSelectWallets), user_id)) {
+  for (const auto& row : pg::Exec(tx, kSelectWallets, user_id)) {
     wallets.emplace_back(row["currency"].as<std::string>(), row["balance"].as<std::int64_t>());
   }
   return wallets;

@@ -2,6 +2,7 @@
 
 #include "market/common/status.hpp"
 #include "market/pg/arrays.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::listings {
 namespace {
@@ -75,7 +76,7 @@ inline constexpr std::string_view kDeletePortfolioItem = R"(
 std::vector<PortfolioItemRecord> SelectPortfolioItems(pqxx::work& tx,
                                                       const std::string& freelancer_id) {
   std::vector<PortfolioItemRecord> items;
-  for (const auto& row : tx.exec_params(std::string(kSelectPortfolioItems), freelancer_id)) {
+  for (const auto& row : pg::Exec(tx, kSelectPortfolioItems, freelancer_id)) {
     PortfolioItemRecord item;
     item.id = row["id"].as<std::string>();
     item.fields.title = row["title"].as<std::string>();
@@ -92,20 +93,18 @@ pqxx::result RunWrite(pqxx::work& tx, const std::string& freelancer_id, const st
   const std::string skills = pg::ToArrayLiteral(fields.skills);
   const std::string languages = pg::ToArrayLiteral(fields.languages);
   if (expected_version == 0) {
-    return tx.exec_params(std::string(kUpsertProfile), freelancer_id, fields.headline,
-                          fields.overview, skills, languages, country, fields.timezone,
-                          fields.hourly_rate_minor_units, fields.hourly_rate_currency,
-                          fields.weekly_availability_hours);
+    return pg::Exec(tx, kUpsertProfile, freelancer_id, fields.headline, fields.overview, skills,
+                    languages, country, fields.timezone, fields.hourly_rate_minor_units,
+                    fields.hourly_rate_currency, fields.weekly_availability_hours);
   }
-  return tx.exec_params(std::string(kUpdateProfileAtVersion), freelancer_id, fields.headline,
-                        fields.overview, skills, languages, country, fields.timezone,
-                        fields.hourly_rate_minor_units, fields.hourly_rate_currency,
-                        fields.weekly_availability_hours, expected_version);
+  return pg::Exec(tx, kUpdateProfileAtVersion, freelancer_id, fields.headline, fields.overview,
+                  skills, languages, country, fields.timezone, fields.hourly_rate_minor_units,
+                  fields.hourly_rate_currency, fields.weekly_availability_hours, expected_version);
 }
 
 Status VersionConflict(pqxx::work& tx, const std::string& freelancer_id,
                        std::int64_t expected_version) {
-  const pqxx::result current = tx.exec_params(std::string(kSelectProfileVersion), freelancer_id);
+  const pqxx::result current = pg::Exec(tx, kSelectProfileVersion, freelancer_id);
   if (current.empty()) {
     return AbortedError("expected_version: there is no profile yet; send 0 to create it");
   }
@@ -136,7 +135,7 @@ StatusOr<ProfileRecord> WriteProfile(pqxx::work& tx, const std::string& freelanc
 }
 
 std::optional<ProfileRecord> FindProfile(pqxx::work& tx, const std::string& freelancer_id) {
-  const pqxx::result rows = tx.exec_params(std::string(kSelectProfile), freelancer_id);
+  const pqxx::result rows = pg::Exec(tx, kSelectProfile, freelancer_id);
   if (rows.empty()) return std::nullopt;
   const pqxx::row row = rows[0];
   ProfileRecord record;
@@ -161,15 +160,14 @@ std::optional<ProfileRecord> FindProfile(pqxx::work& tx, const std::string& free
 
 std::optional<std::size_t> LockProfileCountingItems(pqxx::work& tx,
                                                     const std::string& freelancer_id) {
-  if (tx.exec_params(std::string(kLockProfile), freelancer_id).empty()) return std::nullopt;
-  return tx.exec_params1(std::string(kCountPortfolioItems), freelancer_id)["item_count"]
-      .as<std::size_t>();
+  if (pg::Exec(tx, kLockProfile, freelancer_id).empty()) return std::nullopt;
+  return pg::Exec1(tx, kCountPortfolioItems, freelancer_id)["item_count"].as<std::size_t>();
 }
 
 PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freelancer_id,
                                         const PortfolioItemFields& fields) {
-  const pqxx::row row = tx.exec_params1(std::string(kInsertPortfolioItem), freelancer_id,
-                                        fields.title, fields.description, fields.url);
+  const pqxx::row row = pg::Exec1(tx, kInsertPortfolioItem, freelancer_id, fields.title,
+                                  fields.description, fields.url);
   PortfolioItemRecord item;
   item.id = row["id"].as<std::string>();
   item.fields = fields;
@@ -178,15 +176,14 @@ PortfolioItemRecord InsertPortfolioItem(pqxx::work& tx, const std::string& freel
 }
 
 std::optional<std::int64_t> BumpProfileRevision(pqxx::work& tx, const std::string& freelancer_id) {
-  const pqxx::result bumped = tx.exec_params(std::string(kBumpRevision), freelancer_id);
+  const pqxx::result bumped = pg::Exec(tx, kBumpRevision, freelancer_id);
   if (bumped.empty()) return std::nullopt;
   return bumped[0]["revision"].as<std::int64_t>();
 }
 
 bool DeletePortfolioItem(pqxx::work& tx, const std::string& freelancer_id,
                          const std::string& item_id) {
-  return tx.exec_params(std::string(kDeletePortfolioItem), item_id, freelancer_id)
-             .affected_rows() == 1;
+  return pg::Exec(tx, kDeletePortfolioItem, item_id, freelancer_id).affected_rows() == 1;
 }
 
 }  // namespace market::listings

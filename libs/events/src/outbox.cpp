@@ -5,6 +5,7 @@
 #include <pqxx/binarystring>
 
 #include "events_migrations.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::events {
 namespace {
@@ -27,9 +28,8 @@ Status Enqueue(pqxx::work& tx, std::string_view source, std::string_view aggrega
   if (!payload.SerializeToString(&bytes)) {
     return InternalError("event payload: cannot be serialized");
   }
-  tx.exec_params(std::string(kInsertEvent), std::string(source),
-                 payload.GetDescriptor()->full_name(), std::string(aggregate_id),
-                 pqxx::binarystring(bytes));
+  pg::Exec(tx, kInsertEvent, std::string(source), payload.GetDescriptor()->full_name(),
+           std::string(aggregate_id), pqxx::binarystring(bytes));
   return OkStatus();
 }
 
