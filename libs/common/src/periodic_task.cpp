@@ -20,13 +20,12 @@ void PeriodicTask::Start() {
 }
 
 void PeriodicTask::Stop() {
+  RequestStop();
   std::thread finished;
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
     finished = std::move(thread_);
   }
-  wake_.notify_all();
   if (finished.joinable()) finished.join();
 }
 
