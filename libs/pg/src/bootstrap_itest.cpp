@@ -69,6 +69,13 @@ TEST_CASE("a service role works in its own schema and nowhere else", "[pg][boots
                     listings.role) == "false");
 }
 
+TEST_CASE("a service role's sessions run without JIT compilation", "[pg][bootstrap]") {
+  const auto listings = market::testing::CreateServiceDatabase("nojit_listings");
+  pqxx::connection connection(listings.dsn);
+  pqxx::nontransaction query(connection);
+  CHECK(query.exec("SHOW jit")[0][0].as<std::string>() == "off");
+}
+
 TEST_CASE("bootstrap closes schema public even where a cluster left it open", "[pg][bootstrap]") {
   {
     pqxx::connection admin(market::testing::PgAdminDsn());

@@ -50,6 +50,9 @@ std::string SetupSql(const TxOptions& options, std::chrono::milliseconds default
   // 0 would mean "no limit".
   sql += "; SET LOCAL statement_timeout = " +
          std::to_string(std::max<std::int64_t>(timeout.count(), 1));
+  if (options.work_mem_kb > 0) {
+    sql += "; SET LOCAL work_mem = " + std::to_string(options.work_mem_kb);
+  }
   return sql;
 }
 

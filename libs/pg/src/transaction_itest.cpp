@@ -102,7 +102,8 @@ TEST_CASE("a StatusOr transaction returns its value after commit", "[pg][tx]") {
   CHECK(missing.status() == market::NotFoundError("bid_id: no such bid"));
 }
 
-TEST_CASE("a transaction runs at the isolation level and access mode asked for", "[pg][tx]") {
+TEST_CASE("a transaction runs at the isolation level, access mode and work_mem asked for",
+          "[pg][tx]") {
   Fixture f("tx_isolation", "CREATE TABLE t (id integer)");
   auto level = [&](TxOptions options) {
     auto value =
@@ -115,6 +116,19 @@ TEST_CASE("a transaction runs at the isolation level and access mode asked for",
   CHECK(level({}) == "read committed");
   CHECK(level({.isolation = Isolation::kRepeatableRead}) == "repeatable read");
   CHECK(level({.isolation = Isolation::kSerializable}) == "serializable");
+
+  auto work_mem = [&](TxOptions options) {
+    auto value =
+        InTransaction(f.pool, options, [](pqxx::work& work) -> market::StatusOr<std::string> {
+          return work.exec1("SHOW work_mem")[0].as<std::string>();
+        });
+    REQUIRE(value.ok());
+    return *value;
+  };
+  const std::string session_default = work_mem({});
+  CHECK(work_mem({.work_mem_kb = 65536}) == "64MB");
+  CHECK(work_mem({}) == session_default);  // LOCAL: the next transaction has the default again
+  CHECK(session_default != "64MB");
 
   const Status write = InTransaction(f.pool, {.read_only = true}, [](pqxx::work& work) {
     work.exec("INSERT INTO t VALUES (1)");

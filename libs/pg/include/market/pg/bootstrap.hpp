@@ -9,7 +9,8 @@
 //   MARKET_RETURN_IF_ERROR(market::pg::BootstrapServiceDatabase(admin_dsn, listings));
 //
 // The role gets LOGIN and nothing else (no superuser, createdb, createrole, replication or RLS
-// bypass); the schema is created owned by it and becomes its search_path; its rights on schema
+// bypass); the schema is created owned by it and becomes its search_path, and its sessions run
+// without JIT compilation (short statements only lose by it); its rights on schema
 // public are revoked and nobody may create objects there. Other services' schemas are owned by
 // their own roles, so this role cannot read or change them. The password is hashed
 // (SCRAM-SHA-256) before it is sent, so it never appears in server logs or statistics.

@@ -46,6 +46,11 @@ struct TxOptions {
   int max_attempts = 5;  // serialization failures and deadlocks retried, with jittered backoff
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   bool read_only = false;
+  // Memory for each sort, hash and bitmap of this transaction's statements, in kB; 0 keeps the
+  // session's (the server's default, 4 MB). For queries that gather many rows: a bitmap that
+  // outgrows it turns lossy, and every row on a lossy page is read and checked again. Set in
+  // the same round trip as the isolation level.
+  int work_mem_kb = 0;
 };
 
 namespace internal {
