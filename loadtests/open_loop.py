@@ -4,9 +4,13 @@ others, and its latency is counted from when it was due, so a slow server shows 
 instead of as a lower rate (no coordinated omission).
 
   open_loop.py URL BODIES_FILE --rate 500 --duration 30 [--bearer TOKEN] [--connections 64]
+               [--drain 10]
 
 BODIES_FILE holds one JSON request body per line; requests cycle through them. Prints one JSON
-line: sent, ok, errors, achieved rate, p50/p90/p99/max latency in milliseconds.
+line: sent, ok, errors, achieved rate, p50/p90/p99/max latency in milliseconds. Requests still
+unanswered --drain seconds after the last one was due are counted as unanswered and rank above
+every answered one in the percentiles (null when a percentile falls among them), so a saturated
+server ends the run in bounded time and still shows as slow.
 """
 import argparse
 import asyncio
@@ -54,6 +58,7 @@ async def main():
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--bearer", default="")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--drain", type=float, default=10)
     args = parser.parse_args()
 
     url = urllib.parse.urlparse(args.url)
@@ -78,16 +83,22 @@ async def main():
         queue.put_nowait((due, bodies[i % len(bodies)]))
     for _ in workers:
         queue.put_nowait(None)
-    await asyncio.gather(*workers)
-    elapsed = time.monotonic() - start
+    sending_took = time.monotonic() - start
+    _, pending = await asyncio.wait(workers, timeout=args.drain)
+    for task in pending:
+        task.cancel()
 
-    latencies.sort()
+    unanswered = total - len(latencies) - len(errors)
+    ranked = sorted(latencies) + [float("inf")] * unanswered
     def pct(p):
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2) \
-            if latencies else None
+        if not ranked:
+            return None
+        value = ranked[min(len(ranked) - 1, int(p * len(ranked)))]
+        return None if value == float("inf") else round(value * 1000, 2)
     print(json.dumps({"sent": total, "ok": len(latencies), "errors": len(errors),
+                      "unanswered": unanswered,
                       "first_error": errors[0] if errors else None,
-                      "rate": round(total / elapsed, 1), "p50_ms": pct(0.50),
+                      "rate": round(total / sending_took, 1), "p50_ms": pct(0.50),
                       "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": pct(1.0)}))
 
 
