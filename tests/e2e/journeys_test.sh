@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The marketplace's user journeys end to end (tests/e2e/journeys/*.mjs): starts the whole stack
 # as the README's run command does (deploy/local/run.sh, without its demo data, on ports of its
-# own, in a throwaway state directory), creates an operator as whoever runs the marketplace
+# own, in a throwaway state directory), checks that its PostgreSQL and Redis refuse callers
+# without the stack's generated secrets, creates an operator as whoever runs the marketplace
 # would (market-create-operator), runs each journey against the gateway's public Connect API
 # only, and stops the stack. The SME journey SIGKILLs services along the way and relies on
 # run.sh's supervisor to restart them.
@@ -87,6 +88,27 @@ if ! all_ready; then
   exit 1
 fi
 echo "stack ready in $((SECONDS - started)) s"
+
+# The local stack trusts nobody: its secrets are readable by this user only, and PostgreSQL's
+# superuser and both Redis servers turn away a caller without them.
+refused=()
+[ "$(stat -c %a "$state/secrets")" = 700 ] || refused+=("the secrets folder is not mode 0700")
+for file in "$state"/secrets/*; do
+  [ "$(stat -c %a "$file")" = 600 ] || refused+=("secret $(basename "$file") is not mode 0600")
+done
+if env -u PGPASSWORD PGCONNECT_TIMEOUT=5 psql -w -h 127.0.0.1 -p "$MARKET_STACK_PG_PORT" \
+  -U postgres -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
+  refused+=("PostgreSQL let its superuser in without a password")
+fi
+for redis_port in "$MARKET_STACK_REDIS_PORT" "$MARKET_STACK_REDIS_CACHE_PORT"; do
+  redis-cli -p "$redis_port" PING 2>&1 | grep -q NOAUTH ||
+    refused+=("Redis on port $redis_port answered without a password")
+done
+if [ ${#refused[@]} -gt 0 ]; then
+  printf 'FAIL: %s\n' "${refused[@]}"
+  exit 1
+fi
+echo "the stack's PostgreSQL and Redis refuse callers without its secrets"
 
 # An operator, created as the gateway's README says: with the gateway's database settings.
 operator_email="operator-$RANDOM$RANDOM@example.com"

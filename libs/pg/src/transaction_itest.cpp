@@ -105,26 +105,21 @@ TEST_CASE("a StatusOr transaction returns its value after commit", "[pg][tx]") {
 TEST_CASE("a transaction runs at the isolation level, access mode and work_mem asked for",
           "[pg][tx]") {
   Fixture f("tx_isolation", "CREATE TABLE t (id integer)");
-  auto level = [&](TxOptions options) {
+  // The value of a setting as a transaction run with `options` sees it.
+  auto setting = [&](TxOptions options, const std::string& name) {
     auto value =
-        InTransaction(f.pool, options, [](pqxx::work& work) -> market::StatusOr<std::string> {
-          return work.exec1("SELECT current_setting('transaction_isolation')")[0].as<std::string>();
+        InTransaction(f.pool, options, [&](pqxx::work& work) -> market::StatusOr<std::string> {
+          return work.exec_params1("SELECT current_setting($1)", name)[0].as<std::string>();
         });
     REQUIRE(value.ok());
     return *value;
   };
+  auto level = [&](TxOptions options) { return setting(options, "transaction_isolation"); };
+  auto work_mem = [&](TxOptions options) { return setting(options, "work_mem"); };
   CHECK(level({}) == "read committed");
   CHECK(level({.isolation = Isolation::kRepeatableRead}) == "repeatable read");
   CHECK(level({.isolation = Isolation::kSerializable}) == "serializable");
 
-  auto work_mem = [&](TxOptions options) {
-    auto value =
-        InTransaction(f.pool, options, [](pqxx::work& work) -> market::StatusOr<std::string> {
-          return work.exec1("SHOW work_mem")[0].as<std::string>();
-        });
-    REQUIRE(value.ok());
-    return *value;
-  };
   const std::string session_default = work_mem({});
   CHECK(work_mem({.work_mem_kb = 65536}) == "64MB");
   CHECK(work_mem({}) == session_default);  // LOCAL: the next transaction has the default again
