@@ -6,9 +6,12 @@
 #   direct   ListingsService/GetProfile straight to listings
 #   gateway  the same call through the gateway              vs  direct
 #   paced    the call at half the gateway's peak rate, through the gateway and direct: p50, p99
+#   getjob   ListingsService/GetJob of a client's job read by the freelancer (served from the
+#            cache), through the gateway and direct                 vs  the bare Beast server
 #
 # It starts its own stack (deploy/local/run.sh on private ports and a throwaway state folder),
-# registers a freelancer through the gateway, writes a profile, and reads it back under load.
+# registers a freelancer through the gateway, writes a profile, and reads it back under load;
+# a client posts the job that GetJob reads.
 # Rate limits are raised for the run: the benchmark measures the edge, not its refusals.
 #
 #   loadtests/edge_bench.sh [BUILD_DIR]    (env: DURATION=5s CONNECTIONS=16 ROUNDS=3)
@@ -87,6 +90,19 @@ call "$gateway" market.listings.v1.ListingsService/UpsertMyProfile \
     "timezone":"Europe/Warsaw","hourlyRate":{"currency":"EUR","minorUnits":"5000"},
     "weeklyAvailabilityHours":20}' "$token" >/dev/null
 
+client_email="bench-client-$RANDOM$RANDOM@example.com"
+call "$gateway" market.identity.v1.IdentityService/Register \
+  "{\"email\":\"$client_email\",\"password\":\"correct horse battery\",\"displayName\":\"Client\",
+    \"country\":\"DE\",\"roles\":[\"ROLE_CLIENT\"],\"preferredCurrency\":\"EUR\"}" >/dev/null
+client_token=$(call "$gateway" market.identity.v1.IdentityService/Login \
+  "{\"email\":\"$client_email\",\"password\":\"correct horse battery\"}" | json_field accessToken)
+job_id=$(call "$gateway" market.listings.v1.ListingsService/PostJob \
+  "{\"job\":{\"title\":\"Benchmark job\",\"description\":\"Read under load.\",\"skills\":[\"c++\"],
+    \"budget\":{\"fixedPrice\":{\"currency\":\"EUR\",\"minorUnits\":\"100000\"}},
+    \"expectedDuration\":\"JOB_DURATION_ONE_TO_FOUR_WEEKS\",\"visibility\":\"JOB_VISIBILITY_PUBLIC\",
+    \"bidDeadline\":\"$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)\"}}" "$client_token" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["job"]["id"])')
+
 cat >"$work/health.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = "{}"
@@ -95,6 +111,13 @@ LUA
 cat >"$work/profile.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"freelancerId":"$account"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+
+cat >"$work/getjob.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"jobId":"$job_id"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
@@ -114,19 +137,23 @@ rps() {
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
-bare=() health=() direct=() proxied=()
+bare=() health=() direct=() proxied=() job_direct=() job_proxied=()
 for round in $(seq 1 "$rounds"); do
   bare+=("$(rps "http://127.0.0.1:$bare_port/grpc.health.v1.Health/Check" "$work/health.lua")")
   health+=("$(rps "$listings/grpc.health.v1.Health/Check" "$work/health.lua")")
   direct+=("$(rps "$listings/market.listings.v1.ListingsService/GetProfile" "$work/profile.lua")")
   proxied+=("$(rps "$gateway/market.listings.v1.ListingsService/GetProfile" "$work/profile.lua")")
+  job_direct+=("$(rps "$listings/market.listings.v1.ListingsService/GetJob" "$work/getjob.lua")")
+  job_proxied+=("$(rps "$gateway/market.listings.v1.ListingsService/GetJob" "$work/getjob.lua")")
   echo "round $round: bare ${bare[-1]}  health ${health[-1]}  direct ${direct[-1]}" \
-    " gateway ${proxied[-1]} rps"
+    " gateway ${proxied[-1]}  GetJob direct ${job_direct[-1]}  GetJob gateway ${job_proxied[-1]} rps"
 done
 bare_m=$(median "${bare[@]}")
 health_m=$(median "${health[@]}")
 direct_m=$(median "${direct[@]}")
 gateway_m=$(median "${proxied[@]}")
+job_direct_m=$(median "${job_direct[@]}")
+job_gateway_m=$(median "${job_proxied[@]}")
 
 # Half the gateway's peak, paced: each connection waits connections/rate seconds between calls.
 # A 5-second window's p99 rests on its slowest 30 calls, so one checkpoint can swing it: each
@@ -158,6 +185,8 @@ echo "median rps: bare beast $bare_m, health $health_m, GetProfile direct $direc
   "through the gateway $gateway_m"
 echo "health / bare beast:      $(ratio "$health_m" "$bare_m")"
 echo "gateway / direct:         $(ratio "$gateway_m" "$direct_m")"
+echo "GetJob, warm cache: direct $job_direct_m rps ($(ratio "$job_direct_m" "$bare_m")x bare Beast)," \
+  "through the gateway $job_gateway_m rps ($(ratio "$job_gateway_m" "$bare_m")x bare Beast)"
 echo "at $half rps (half the gateway's peak), median of $rounds rounds:" \
   "gateway p50 $(median "${gw_p50[@]}") ms, p99 $(median "${gw_p99[@]}") ms;" \
   "direct p50 $(median "${direct_p50[@]}") ms, p99 $(median "${direct_p99[@]}") ms"
