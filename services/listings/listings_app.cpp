@@ -14,11 +14,15 @@ Status ListingsApp::Configure(config::Env& env) {
   escrow_stream_ = env.String("MARKET_LISTINGS_ESCROW_STREAM", events::StreamName("escrow"));
   reputation_stream_ =
       env.String("MARKET_LISTINGS_REPUTATION_STREAM", events::StreamName("reputation"));
+  searches_.capacity = static_cast<std::size_t>(env.Int(
+      "MARKET_LISTINGS_MAX_SEARCHES", static_cast<std::int64_t>(searches_.capacity), 1, 256));
+  searches_.wait = env.Millis("MARKET_LISTINGS_SEARCH_WAIT_MS", searches_.wait,
+                              std::chrono::milliseconds(0), std::chrono::milliseconds(10000));
   return OkStatus();
 }
 
 Status ListingsApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
-  service_ = std::make_unique<ListingsService>(parts.pg, parts.cache);
+  service_ = std::make_unique<ListingsService>(parts.pg, parts.cache, searches_);
   v1::Register(router, *service_);
   ListingsService& service = *service_;
   // Other event types on these streams are not listings' business: applied as nothing.

@@ -26,6 +26,7 @@ class ListingsApp final : public runtime::Service {
   std::string bidding_stream_;
   std::string escrow_stream_;
   std::string reputation_stream_;
+  SearchGateOptions searches_;
   std::unique_ptr<ListingsService> service_;
 };
 

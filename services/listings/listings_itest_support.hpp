@@ -111,8 +111,10 @@ inline bool Eventually(const std::function<bool()>& done, std::chrono::seconds l
 
 class Listings {
  public:
-  Listings()
-      : bidding_stream_("test.bidding." + NewId()),
+  // `settings` are added to the service's environment (also for a restart).
+  explicit Listings(testing::EnvOverrides settings = {})
+      : settings_(std::move(settings)),
+        bidding_stream_("test.bidding." + NewId()),
         escrow_stream_("test.escrow." + NewId()),
         reputation_stream_("test.reputation." + NewId()),
         started_(testing::StartService(kIdentity, migrations::listings(),
@@ -120,11 +122,13 @@ class Listings {
         http_(std::make_shared<http::Client>()),
         events_(EventsRedis()) {}
 
-  // The settings that point the service at this fixture's streams (also for a restart).
+  // The service's settings: this fixture's streams and extra settings (also for a restart).
   testing::EnvOverrides Streams() const {
-    return {{"MARKET_LISTINGS_BIDDING_STREAM", bidding_stream_},
-            {"MARKET_LISTINGS_ESCROW_STREAM", escrow_stream_},
-            {"MARKET_LISTINGS_REPUTATION_STREAM", reputation_stream_}};
+    testing::EnvOverrides env = settings_;
+    env["MARKET_LISTINGS_BIDDING_STREAM"] = bidding_stream_;
+    env["MARKET_LISTINGS_ESCROW_STREAM"] = escrow_stream_;
+    env["MARKET_LISTINGS_REPUTATION_STREAM"] = reputation_stream_;
+    return env;
   }
 
   // Stops the service; Restart() starts it again on the same schema, streams and port, so its
@@ -231,6 +235,7 @@ class Listings {
     return options;
   }
 
+  testing::EnvOverrides settings_;
   std::string bidding_stream_;
   std::string escrow_stream_;
   std::string reputation_stream_;

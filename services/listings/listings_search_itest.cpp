@@ -271,6 +271,43 @@ TEST_CASE("paging while jobs are posted neither repeats nor skips a job", "[list
   }
 }
 
+TEST_CASE("a search beyond the gate's places is refused at once, and other calls go on",
+          "[listings][search]") {
+  Listings listings(
+      {{"MARKET_LISTINGS_MAX_SEARCHES", "1"}, {"MARKET_LISTINGS_SEARCH_WAIT_MS", "100"}});
+  const Account client = Client();
+  const auto job = listings.Post(client, FixedJob("Warehouse robotics"));
+  REQUIRE(job.ok());
+  v1::SearchJobsRequest request;
+  request.set_query("warehouse robotics");
+
+  // A session outside the service locks the jobs table: the first search waits in the database
+  // and holds the only place meanwhile.
+  const testing::TestDatabase& database = listings.started().database();
+  pqxx::connection locker(database.dsn);
+  pqxx::work lock(locker);
+  lock.exec("SET search_path TO " + lock.quote_name(database.schema));
+  lock.exec("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+  StatusOr<v1::SearchJobsResponse> first = InternalError("not run");
+  std::thread waiting([&] { first = Search(listings, client, request); });
+  REQUIRE(Eventually([&] {
+    return listings.Scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE usename = current_user "
+               "AND wait_event_type = 'Lock'") == 1;
+  }));
+
+  const auto refused = Search(listings, client, request);
+  CHECK(refused.status().code() == StatusCode::kResourceExhausted);
+  CHECK(connect::RetryDelayOf(refused.status()).has_value());
+  // Reads that are not searches still answer (this one from the cache).
+  CHECK(listings.Get(Freelancer(), job->id()).ok());
+
+  lock.commit();
+  waiting.join();
+  CHECK(first.ok());
+  CHECK(Search(listings, client, request).ok());
+}
+
 void Profile(Listings& listings, const Account& freelancer, const std::string& headline,
              const std::string& skill, common::v1::Money rate) {
   v1::UpsertMyProfileRequest request;

@@ -49,12 +49,13 @@ void ToProto(const ReputationRecord& record, v1::ReputationSummary& summary) {
   summary.set_review_count(record.review_count);
 }
 
-ListingsService::ListingsService(pg::Pool& pool, redis::Client& cache)
+ListingsService::ListingsService(pg::Pool& pool, redis::Client& cache, SearchGateOptions searches)
     : pool_(pool),
       jobs_cache_(cache, "listings:job:"),
       offers_cache_(cache, "listings:offer:"),
       // Entries are whole GetProfileResponses (profile and reputation summary).
-      profiles_cache_(cache, "listings:profile-view:") {}
+      profiles_cache_(cache, "listings:profile-view:"),
+      searches_(searches) {}
 
 void ListingsService::CacheProfile(const ProfileRecord& record) {
   v1::GetProfileResponse view;

@@ -25,13 +25,15 @@
 #include "market/redis/client.hpp"
 #include "offer_repository.hpp"
 #include "profile_repository.hpp"
+#include "search_gate.hpp"
 
 namespace market::listings {
 
 class ListingsService final : public v1::ListingsServiceBase {
  public:
-  // `pool` and `cache` (the cache Redis) must outlive the service.
-  ListingsService(pg::Pool& pool, redis::Client& cache);
+  // `pool` and `cache` (the cache Redis) must outlive the service. `searches` bounds the
+  // searches that run at once (search_gate.hpp).
+  ListingsService(pg::Pool& pool, redis::Client& cache, SearchGateOptions searches = {});
 
   // The profile is the caller's own, its country the token's.
   Status UpsertMyProfile(const connect::CallContext& ctx, const v1::UpsertMyProfileRequest& request,
@@ -107,6 +109,7 @@ class ListingsService final : public v1::ListingsServiceBase {
   ItemCache jobs_cache_;
   ItemCache offers_cache_;
   ItemCache profiles_cache_;
+  SearchGate searches_;
 };
 
 // The freelancer a profile call acts for: the verified caller, whose token must name an

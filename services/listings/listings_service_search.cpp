@@ -60,6 +60,9 @@ Status ListingsService::SearchJobs(const connect::CallContext& ctx,
   search.staff = caller.HasRole(auth::Role::kOperator) || caller.HasRole(auth::Role::kService);
 
   const int page_size = search.basics.page_size;
+  // Bounded like every search (search_gate.hpp): beyond its places, a quick refusal with a
+  // retry delay instead of a queue in front of every other call.
+  MARKET_ASSIGN_OR_RETURN(const SearchGate::Place place, searches_.Enter(ctx.deadline));
   MARKET_ASSIGN_OR_RETURN(
       std::vector<JobHit> hits,
       pg::InTransaction(pool_, SearchTx(ctx), [&](pqxx::work& tx) -> StatusOr<std::vector<JobHit>> {
@@ -92,6 +95,7 @@ Status ListingsService::SearchFreelancers(const connect::CallContext& ctx,
                          .page = request.page()},
                         violations);
   MARKET_RETURN_IF_ERROR(violations.ToStatus());
+  MARKET_ASSIGN_OR_RETURN(const SearchGate::Place place, searches_.Enter(ctx.deadline));
   MARKET_ASSIGN_OR_RETURN(
       std::vector<FreelancerHit> hits,
       pg::InTransaction(pool_, SearchTx(ctx),
@@ -130,6 +134,7 @@ Status ListingsService::SearchOffers(const connect::CallContext& ctx,
                          .page = request.page()},
                         violations);
   MARKET_RETURN_IF_ERROR(violations.ToStatus());
+  MARKET_ASSIGN_OR_RETURN(const SearchGate::Place place, searches_.Enter(ctx.deadline));
   MARKET_ASSIGN_OR_RETURN(std::vector<OfferHit> hits,
                           pg::InTransaction(pool_, SearchTx(ctx),
                                             [&](pqxx::work& tx) -> StatusOr<std::vector<OfferHit>> {
