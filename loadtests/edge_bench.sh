@@ -77,12 +77,18 @@ call() {  # call BASE PROCEDURE JSON [BEARER]: the answer's body; a failed call 
 }
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-email="bench-$RANDOM$RANDOM@example.com"
-call "$gateway" market.identity.v1.IdentityService/Register \
-  "{\"email\":\"$email\",\"password\":\"correct horse battery\",\"displayName\":\"Bench\",
-    \"country\":\"PL\",\"roles\":[\"ROLE_FREELANCER\"],\"preferredCurrency\":\"PLN\"}" >/dev/null
-token=$(call "$gateway" market.identity.v1.IdentityService/Login \
-  "{\"email\":\"$email\",\"password\":\"correct horse battery\"}" | json_field accessToken)
+# new_account ROLE COUNTRY CURRENCY: registers a fresh account through the gateway, logs it in,
+# and prints its access token.
+new_account() {
+  local email="bench-$RANDOM$RANDOM@example.com"
+  call "$gateway" market.identity.v1.IdentityService/Register \
+    "{\"email\":\"$email\",\"password\":\"correct horse battery\",\"displayName\":\"Bench\",
+      \"country\":\"$2\",\"roles\":[\"$1\"],\"preferredCurrency\":\"$3\"}" >/dev/null
+  call "$gateway" market.identity.v1.IdentityService/Login \
+    "{\"email\":\"$email\",\"password\":\"correct horse battery\"}" | json_field accessToken
+}
+
+token=$(new_account ROLE_FREELANCER PL PLN)
 account=$(call "$gateway" market.identity.v1.IdentityService/Me '{}' "$token" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["id"])')
 call "$gateway" market.listings.v1.ListingsService/UpsertMyProfile \
@@ -90,12 +96,7 @@ call "$gateway" market.listings.v1.ListingsService/UpsertMyProfile \
     "timezone":"Europe/Warsaw","hourlyRate":{"currency":"EUR","minorUnits":"5000"},
     "weeklyAvailabilityHours":20}' "$token" >/dev/null
 
-client_email="bench-client-$RANDOM$RANDOM@example.com"
-call "$gateway" market.identity.v1.IdentityService/Register \
-  "{\"email\":\"$client_email\",\"password\":\"correct horse battery\",\"displayName\":\"Client\",
-    \"country\":\"DE\",\"roles\":[\"ROLE_CLIENT\"],\"preferredCurrency\":\"EUR\"}" >/dev/null
-client_token=$(call "$gateway" market.identity.v1.IdentityService/Login \
-  "{\"email\":\"$client_email\",\"password\":\"correct horse battery\"}" | json_field accessToken)
+client_token=$(new_account ROLE_CLIENT DE EUR)
 job_id=$(call "$gateway" market.listings.v1.ListingsService/PostJob \
   "{\"job\":{\"title\":\"Benchmark job\",\"description\":\"Read under load.\",\"skills\":[\"c++\"],
     \"budget\":{\"fixedPrice\":{\"currency\":\"EUR\",\"minorUnits\":\"100000\"}},
