@@ -17,6 +17,7 @@
 #   loadtests/edge_bench.sh [BUILD_DIR]    (env: DURATION=5s CONNECTIONS=16 ROUNDS=3)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/loadtests/wrk_post.sh"
 build_dir=${1:-$repo/build}
 duration=${DURATION:-5s}
 connections=${CONNECTIONS:-16}
@@ -104,24 +105,9 @@ job_id=$(call "$gateway" market.listings.v1.ListingsService/PostJob \
     \"bidDeadline\":\"$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)\"}}" "$client_token" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["job"]["id"])')
 
-cat >"$work/health.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = "{}"
-wrk.headers["Content-Type"] = "application/json"
-LUA
-cat >"$work/profile.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"freelancerId":"$account"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-LUA
-
-cat >"$work/getjob.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"jobId":"$job_id"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-LUA
+wrk_post_script "$work/health.lua" '{}'
+wrk_post_script "$work/profile.lua" "{\"freelancerId\":\"$account\"}" "$token"
+wrk_post_script "$work/getjob.lua" "{\"jobId\":\"$job_id\"}" "$token"
 
 # rps URL SCRIPT: requests per second (one wrk thread: the servers get the other core). Any
 # non-2xx answer fails the run: a benchmark of refusals measures nothing.

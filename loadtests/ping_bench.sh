@@ -6,6 +6,7 @@
 #   loadtests/ping_bench.sh [BUILD_DIR]    (env: DURATION=5s CONNECTIONS=32 ROUNDS=3)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/loadtests/wrk_post.sh"
 build_dir=${1:-$repo/build}
 duration=${DURATION:-5s}
 connections=${CONNECTIONS:-32}
@@ -14,11 +15,7 @@ bare_port=29081
 connect_port=29082
 work=$(mktemp -d)
 
-cat >"$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = "{}"
-wrk.headers["Content-Type"] = "application/json"
-LUA
+wrk_post_script "$work/post.lua" '{}'
 
 "$build_dir/loadtests/bare_beast_server" "$bare_port" 1 &
 bare_pid=$!

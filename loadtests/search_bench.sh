@@ -14,6 +14,7 @@
 #   env: RATE=500 DURATION=30 LOAD_JOBS=0 (jobs to generate first) CONNECTIONS=16 WRK=10s
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/loadtests/wrk_post.sh"
 build_dir=${1:-$repo/build}
 rate=${RATE:-500}
 duration=${DURATION:-30}
@@ -73,17 +74,8 @@ echo "search: SearchJobs at $rate requests/s for ${duration}s, open loop"
 "$repo/loadtests/open_loop.py" "$listings/market.listings.v1.ListingsService/SearchJobs" \
   "$work/search.jsonl" --rate "$rate" --duration "$duration" --bearer "$token"
 
-cat >"$work/getjob.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"jobId":"$job_id"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-LUA
-cat >"$work/bare.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = "{}"
-wrk.headers["Content-Type"] = "application/json"
-LUA
+wrk_post_script "$work/getjob.lua" "{\"jobId\":\"$job_id\"}" "$token"
+wrk_post_script "$work/bare.lua" '{}'
 # A service the search load saturated may still hold queued searches: wait until a GetJob comes
 # back quickly, so that the closed loop below measures GetJob and not the backlog.
 for _ in $(seq 1 120); do
