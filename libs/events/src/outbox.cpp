@@ -1,10 +1,12 @@
 #include "market/events/outbox.hpp"
 
 #include <string>
+#include <vector>
 
 #include <pqxx/binarystring>
 
 #include "events_migrations.hpp"
+#include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
 
 namespace market::events {
@@ -13,6 +15,26 @@ namespace {
 inline constexpr std::string_view kInsertEvent = R"(
   INSERT INTO outbox (source, event_type, aggregate_id, payload) VALUES ($1, $2, $3, $4)
 )";
+
+// The payloads travel as hexadecimal text: a bytea[] literal would need escaping twice over.
+inline constexpr std::string_view kInsertEvents = R"(
+  INSERT INTO outbox (source, event_type, aggregate_id, payload)
+  SELECT $1, e.event_type, e.aggregate_id, decode(e.payload, 'hex')
+  FROM unnest($2::text[], $3::text[], $4::text[])
+    WITH ORDINALITY AS e (event_type, aggregate_id, payload, ord)
+  ORDER BY e.ord
+)";
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (const unsigned char byte : bytes) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0x0f];
+  }
+  return hex;
+}
 
 }  // namespace
 
@@ -30,6 +52,28 @@ Status Enqueue(pqxx::work& tx, std::string_view source, std::string_view aggrega
   }
   pg::Exec(tx, kInsertEvent, std::string(source), payload.GetDescriptor()->full_name(),
            std::string(aggregate_id), pqxx::binarystring(bytes));
+  return OkStatus();
+}
+
+Status EnqueueAll(pqxx::work& tx, std::string_view source,
+                  const std::vector<PendingEvent>& events) {
+  if (!IsValidSource(source)) {
+    return InvalidArgumentError("source: must be 1 to 64 characters from a-z, 0-9, _ and -");
+  }
+  if (events.empty()) return OkStatus();
+  std::vector<std::string> types, aggregate_ids, payloads;
+  for (const PendingEvent& event : events) {
+    if (event.aggregate_id.empty()) return InvalidArgumentError("aggregate_id: must not be empty");
+    std::string bytes;
+    if (!event.payload->SerializeToString(&bytes)) {
+      return InternalError("event payload: cannot be serialized");
+    }
+    types.push_back(event.payload->GetDescriptor()->full_name());
+    aggregate_ids.push_back(event.aggregate_id);
+    payloads.push_back(Hex(bytes));
+  }
+  pg::Exec(tx, kInsertEvents, std::string(source), pg::ToArrayLiteral(types),
+           pg::ToArrayLiteral(aggregate_ids), pg::ToArrayLiteral(payloads));
   return OkStatus();
 }
 

@@ -87,6 +87,41 @@ TEST_CASE("events are published in outbox order, each in a complete envelope", "
   }
 }
 
+TEST_CASE("events enqueued together are published in their order with their exact bytes",
+          "[events]") {
+  Fixture fixture;
+  // Every byte value, the zero byte too, must survive the trip.
+  std::string all_bytes;
+  for (int byte = 0; byte < 256; ++byte) all_bytes += static_cast<char>(byte);
+  std::vector<google::protobuf::BytesValue> payloads(3);
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    payloads[i].set_value(all_bytes + std::to_string(i));
+  }
+  REQUIRE(market::pg::InTransaction(fixture.pool, [&](pqxx::work& tx) -> Status {
+            return market::events::EnqueueAll(
+                tx, fixture.source,
+                {{"job-b", &payloads[0]}, {"job-a", &payloads[1]}, {"job-b", &payloads[2]}});
+          }).ok());
+  const Status invalid = market::pg::InTransaction(fixture.pool, [&](pqxx::work& tx) -> Status {
+    return market::events::EnqueueAll(tx, fixture.source,
+                                      {{"job-c", &payloads[0]}, {"", &payloads[1]}});
+  });
+  CHECK(invalid.code() == StatusCode::kInvalidArgument);
+
+  auto relay = fixture.MakeRelay();
+  CHECK(fixture.PublishAll(*relay) == 3);
+  const auto envelopes = StreamEnvelopes(fixture);
+  REQUIRE(envelopes.size() == 3);
+  const std::vector<std::string> aggregates = {"job-b", "job-a", "job-b"};
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    CHECK(envelopes[i].aggregate_id() == aggregates[i]);
+    CHECK(envelopes[i].type() == "google.protobuf.BytesValue");
+    google::protobuf::BytesValue payload;
+    REQUIRE(envelopes[i].payload().UnpackTo(&payload));
+    CHECK(payload.value() == payloads[i].value());
+  }
+}
+
 TEST_CASE("while Redis is down events stay in the outbox and are published once it returns",
           "[events]") {
   Fixture fixture;

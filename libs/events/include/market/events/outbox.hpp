@@ -20,6 +20,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/message.h>
 
@@ -38,6 +39,16 @@ const pg::MigrationSet& OutboxMigrations();
 // pqxx exceptions, like any other statement in `tx`.
 Status Enqueue(pqxx::work& tx, std::string_view source, std::string_view aggregate_id,
                const google::protobuf::Message& payload);
+
+// One event of EnqueueAll; the payload must outlive the call.
+struct PendingEvent {
+  std::string aggregate_id;
+  const google::protobuf::Message* payload = nullptr;
+};
+
+// Enqueue for several events in one statement, in order (their ids rise in that order): for
+// writes made in batches. Nothing is written when any event is invalid.
+Status EnqueueAll(pqxx::work& tx, std::string_view source, const std::vector<PendingEvent>& events);
 
 // A source names the service that writes events: 1 to 64 characters from [a-z0-9_-], so that it
 // forms a clean stream name and cannot be confused with the separators in event ids.
