@@ -47,21 +47,39 @@ inline constexpr std::string_view kSelectBidForUpdate =
     "SELECT " MARKET_BID_COLUMNS
     ", '' AS reputation_key FROM bids b WHERE b.id = $1::uuid FOR UPDATE";
 
-// ON CONFLICT on the partial unique index: a concurrent twin waits for the first insert's
-// transaction and then inserts nothing. The statement's snapshot is taken after LockCredits, so
-// the balance counts every committed spend of the freelancer.
-inline constexpr std::string_view kInsertBid = R"(
-  WITH balance AS (
-    SELECT coalesce(sum(credits), 0)::bigint AS credits FROM credit_entries
-    WHERE freelancer_id = $2::uuid AND period = $16::date),
+inline constexpr std::string_view kSelectJobsForShare =
+    "SELECT " MARKET_JOB_COLUMNS
+    "FROM jobs j WHERE j.id = ANY ($1::uuid[]) ORDER BY j.id FOR SHARE";
+
+// A batch of new bids, one per freelancer (the batch's rule, so the balances do not interact),
+// each row of the input arrays one bid, numbered by `ord`. ON CONFLICT on the partial unique
+// index: a concurrent twin waits for the first insert's transaction and then inserts nothing.
+// The statement's snapshot is taken after LockCreditsOf, so each balance counts every committed
+// spend of its freelancer. Milestones travel as one array literal per bid, cast here.
+inline constexpr std::string_view kInsertBids = R"(
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                         $6::bigint[], $7::integer[], $8::integer[], $9::text[], $10::text[],
+                         $11::text[], $12::text[], $13::boolean[], $14::integer[], $15::text[])
+      WITH ORDINALITY AS i (job_id, freelancer_id, freelancer_country, kind, currency,
+                            amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+                            milestone_titles, milestone_amounts, milestone_due_days, invited,
+                            credits_spent, payout_currency, ord)),
+  balance AS (
+    SELECT i.*, (SELECT coalesce(sum(c.credits), 0)::bigint FROM credit_entries c
+                 WHERE c.freelancer_id = i.freelancer_id AND c.period = $16::date) AS credits
+    FROM input i),
   b AS (
     INSERT INTO bids (job_id, freelancer_id, freelancer_country, status, kind, currency,
                       amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
                       milestone_titles, milestone_amounts, milestone_due_days, invited,
                       credits_spent, payout_currency)
-    SELECT $1::uuid, $2::uuid, $3, 'active', $4, $5, $6, $7, $8, $9, $10::text[], $11::bigint[],
-           $12::integer[], $13, $14, $15
-    FROM balance WHERE balance.credits >= $14::integer
+    SELECT job_id, freelancer_id, freelancer_country, 'active', kind, currency,
+           amount_minor_units, delivery_days, weekly_hour_limit, cover_letter,
+           milestone_titles::text[], milestone_amounts::bigint[], milestone_due_days::integer[],
+           invited, credits_spent, payout_currency
+    FROM balance WHERE credits >= credits_spent
+    ORDER BY ord
     ON CONFLICT (job_id, freelancer_id) WHERE status = 'active' DO NOTHING
     RETURNING *),
   revision AS (
@@ -75,8 +93,11 @@ inline constexpr std::string_view kInsertBid = R"(
     INSERT INTO credit_entries (freelancer_id, period, kind, credits, bid_id, job_id)
     SELECT freelancer_id, $16::date, 'bid_spend', -credits_spent, id, job_id
     FROM b WHERE credits_spent > 0)
-  SELECT balance.credits AS balance_before, )" MARKET_BID_COLUMNS R"(, '' AS reputation_key
-  FROM balance LEFT JOIN b ON true)";
+  SELECT balance.ord, balance.credits AS balance_before, )" MARKET_BID_COLUMNS R"(,
+         '' AS reputation_key
+  FROM balance LEFT JOIN b
+    ON b.job_id = balance.job_id AND b.freelancer_id = balance.freelancer_id
+  ORDER BY balance.ord)";
 
 inline constexpr std::string_view kReviseBid = R"(
   WITH b AS (
@@ -311,6 +332,17 @@ void SetJobStatus(pqxx::work& tx, const std::string& job_id, const std::string& 
   pg::Exec(tx, kSetJobStatus, job_id, status);
 }
 
+std::unordered_map<std::string, JobCopy> LockJobsForBids(pqxx::work& tx,
+                                                         const std::vector<std::string>& job_ids) {
+  std::unordered_map<std::string, JobCopy> jobs;
+  for (const pqxx::row& row : pg::Exec(tx, kSelectJobsForShare, pg::ToArrayLiteral(job_ids))) {
+    JobCopy job = ReadJob(row);
+    std::string id = job.id;
+    jobs.emplace(std::move(id), std::move(job));
+  }
+  return jobs;
+}
+
 std::optional<BidRecord> FindBid(pqxx::work& tx, const std::string& bid_id, RowLock lock) {
   const pqxx::result result = tx.exec_params(
       std::string(LockedSelect(lock, kSelectBid, kSelectBidForShare, kSelectBidForUpdate)), bid_id);
@@ -318,16 +350,43 @@ std::optional<BidRecord> FindBid(pqxx::work& tx, const std::string& bid_id, RowL
   return ReadBid(result[0]);
 }
 
-PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period_start) {
-  const MilestoneArrays milestones = ToArrays(bid.terms);
-  const pqxx::row row = pg::Exec1(
-      tx, kInsertBid, bid.job_id, bid.freelancer_id, bid.freelancer_country, bid.terms.kind,
-      bid.terms.currency, bid.terms.amount_minor_units, bid.terms.delivery_days,
-      bid.terms.weekly_hour_limit, bid.terms.cover_letter, milestones.titles, milestones.amounts,
-      milestones.due_days, bid.invited, bid.credits_spent, bid.payout_currency, period_start);
-  PlacedBid placed;
-  placed.balance_before = row["balance_before"].as<std::int64_t>();
-  if (!row["id"].is_null()) placed.bid = ReadBid(row);
+std::vector<PlacedBid> InsertBids(pqxx::work& tx, const std::vector<NewBid>& bids,
+                                  const std::string& period_start) {
+  std::vector<std::string> job_ids, freelancer_ids, countries, kinds, currencies, amounts,
+      delivery_days, hour_limits, cover_letters, titles, milestone_amounts, due_days, invited,
+      costs, payout_currencies;
+  for (const NewBid& bid : bids) {
+    const MilestoneArrays milestones = ToArrays(bid.terms);
+    job_ids.push_back(bid.job_id);
+    freelancer_ids.push_back(bid.freelancer_id);
+    countries.push_back(bid.freelancer_country);
+    kinds.push_back(bid.terms.kind);
+    currencies.push_back(bid.terms.currency);
+    amounts.push_back(std::to_string(bid.terms.amount_minor_units));
+    delivery_days.push_back(std::to_string(bid.terms.delivery_days));
+    hour_limits.push_back(std::to_string(bid.terms.weekly_hour_limit));
+    cover_letters.push_back(bid.terms.cover_letter);
+    titles.push_back(milestones.titles);
+    milestone_amounts.push_back(milestones.amounts);
+    due_days.push_back(milestones.due_days);
+    invited.push_back(bid.invited ? "true" : "false");
+    costs.push_back(std::to_string(bid.credits_spent));
+    payout_currencies.push_back(bid.payout_currency);
+  }
+  using pg::ToArrayLiteral;
+  const pqxx::result rows =
+      pg::Exec(tx, kInsertBids, ToArrayLiteral(job_ids), ToArrayLiteral(freelancer_ids),
+               ToArrayLiteral(countries), ToArrayLiteral(kinds), ToArrayLiteral(currencies),
+               ToArrayLiteral(amounts), ToArrayLiteral(delivery_days), ToArrayLiteral(hour_limits),
+               ToArrayLiteral(cover_letters), ToArrayLiteral(titles),
+               ToArrayLiteral(milestone_amounts), ToArrayLiteral(due_days), ToArrayLiteral(invited),
+               ToArrayLiteral(costs), ToArrayLiteral(payout_currencies), period_start);
+  std::vector<PlacedBid> placed(bids.size());
+  for (const pqxx::row& row : rows) {
+    PlacedBid& one = placed.at(row["ord"].as<std::size_t>() - 1);
+    one.balance_before = row["balance_before"].as<std::int64_t>();
+    if (!row["id"].is_null()) one.bid = ReadBid(row);
+  }
   return placed;
 }
 

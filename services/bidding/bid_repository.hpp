@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <pqxx/result>
@@ -48,6 +49,10 @@ struct RevisionRecord {
 enum class RowLock { kNone, kShare, kUpdate };
 
 std::optional<JobCopy> FindJob(pqxx::work& tx, const std::string& job_id, RowLock lock);
+// The jobs of a batch of bids that exist, by id, share-locked in id order (so that batches and
+// single calls cannot deadlock on them). `job_ids` must be UUIDs; repeats are fine.
+std::unordered_map<std::string, JobCopy> LockJobsForBids(pqxx::work& tx,
+                                                         const std::vector<std::string>& job_ids);
 // Sets the status of bidding's copy (accepting a bid fills the job at once).
 void SetJobStatus(pqxx::work& tx, const std::string& job_id, const std::string& status);
 
@@ -70,10 +75,12 @@ struct PlacedBid {
   std::int64_t balance_before = 0;
 };
 
-// In one statement: the month's balance of the freelancer (read under LockCredits), and when it
-// covers bid.credits_spent, the new active bid, its first revision and the spend entry of month
-// `period_start` ("2026-12-01").
-PlacedBid InsertBid(pqxx::work& tx, const NewBid& bid, const std::string& period_start);
+// In one statement, for each bid: the month's balance of its freelancer (read under
+// LockCreditsOf), and when it covers bid.credits_spent, the new active bid, its first revision
+// and the spend entry of month `period_start` ("2026-12-01"). One answer per bid, in order. The
+// freelancers must be distinct: a balance counts no other bid of the same statement.
+std::vector<PlacedBid> InsertBids(pqxx::work& tx, const std::vector<NewBid>& bids,
+                                  const std::string& period_start);
 
 // Replaces the terms, adds the revision, returns the bid.
 BidRecord ReviseBidTerms(pqxx::work& tx, const std::string& bid_id, const Terms& terms);

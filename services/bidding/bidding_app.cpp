@@ -17,11 +17,15 @@ Status BiddingApp::Configure(config::Env& env) {
   reputation_stream_ =
       env.String("MARKET_BIDDING_REPUTATION_STREAM", events::StreamName("reputation"));
   policy_ = CreditPolicy::FromEnv(env);
+  placement_.max_writers =
+      static_cast<std::size_t>(env.Int("MARKET_BIDDING_PLACE_WRITERS", 2, 1, 64));
+  placement_.max_batch =
+      static_cast<std::size_t>(env.Int("MARKET_BIDDING_PLACE_BATCH", 32, 1, 256));
   return OkStatus();
 }
 
 Status BiddingApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
-  service_ = std::make_unique<BiddingService>(parts.pg, policy_, clock_);
+  service_ = std::make_unique<BiddingService>(parts.pg, policy_, clock_, placement_);
   v1::Register(router, *service_);
   parts.background.AddConsumer(
       {.stream = listings_stream_, .group = std::string(kIdentity.name), .consumer_name = {}},

@@ -22,7 +22,9 @@ class BiddingApp final : public runtime::Service {
   // MARKET_BIDDING_LISTINGS_STREAM and MARKET_BIDDING_REPUTATION_STREAM name the streams of
   // listings' job events and reputation's score events (defaults: events::StreamName of
   // "listings" and "reputation"), so that test runs and staging stacks sharing one Redis can
-  // keep apart; the credit settings are CreditPolicy's.
+  // keep apart; the credit settings are CreditPolicy's. PlaceBid's batches (bid_placer.hpp):
+  // MARKET_BIDDING_PLACE_WRITERS (default 2, 1 to 64) run at once, each of at most
+  // MARKET_BIDDING_PLACE_BATCH bids (default 32, 1 to 256); each writer holds a pooled connection.
   Status Configure(config::Env& env) override;
   Status Start(runtime::ServiceParts& parts, connect::Router& router) override;
 
@@ -31,6 +33,7 @@ class BiddingApp final : public runtime::Service {
   std::string listings_stream_;
   std::string reputation_stream_;
   CreditPolicy policy_;
+  BatchCombinerOptions placement_;
   std::unique_ptr<BiddingService> service_;
 };
 

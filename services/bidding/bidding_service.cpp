@@ -13,7 +13,6 @@
 #include "bid_terms.hpp"
 #include "bidding_identity.hpp"
 #include "credit_ledger.hpp"
-#include "freelancer_languages.hpp"
 #include "market/common/log.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/connect/page_token.hpp"
@@ -56,8 +55,9 @@ StatusOr<OwnBid> LockOwnBid(pqxx::work& tx, const std::string& bid_id,
 
 }  // namespace
 
-BiddingService::BiddingService(pg::Pool& pool, CreditPolicy policy, Clock clock)
-    : pool_(pool), policy_(policy), clock_(std::move(clock)) {}
+BiddingService::BiddingService(pg::Pool& pool, CreditPolicy policy, Clock clock,
+                               BatchCombinerOptions placement)
+    : pool_(pool), policy_(policy), clock_(clock), placer_(pool, policy, clock, placement) {}
 
 Status BiddingService::PlaceBid(const connect::CallContext& ctx, const v1::PlaceBidRequest& request,
                                 v1::PlaceBidResponse& response) {
@@ -73,57 +73,15 @@ Status BiddingService::PlaceBid(const connect::CallContext& ctx, const v1::Place
     return FailedPreconditionError(
         "country: the caller's account has no ISO 3166-1 country; sign in again");
   }
-  const auto now = clock_();
-  const CreditPeriod period = CreditPeriodAt(now);
-  std::int64_t balance = 0;
-  MARKET_ASSIGN_OR_RETURN(
-      const BidRecord bid,
-      pg::InTransaction(
-          pool_, pg::TxOptions{.deadline = ctx.deadline},
-          [&](pqxx::work& tx) -> StatusOr<BidRecord> {
-            // FOR SHARE: a job event (closed, cancelled, filled) waits for this bid to commit and
-            // then sees it, so no bid lands on a job that stopped taking bids.
-            std::optional<JobCopy> job = FindJob(tx, request.job_id(), RowLock::kShare);
-            if (!job) return JobNotFound();
-            MARKET_RETURN_IF_ERROR(CheckCanBid(*job, caller, now));
-            if (!job->allowed_languages.empty()) {
-              MARKET_RETURN_IF_ERROR(
-                  CheckLanguages(*job, FindFreelancerLanguages(tx, caller.subject)));
-            }
-            MARKET_RETURN_IF_ERROR(CheckTermsFitJob(terms, *job));
-            const bool invited = job->Invited(caller.subject);
-            const int cost = invited ? 0 : policy_.BidCost(job->expected_duration);
-            LockCredits(tx, caller.subject, period, policy_.monthly_allowance);
-            const PlacedBid placed =
-                InsertBid(tx,
-                          NewBid{.job_id = job->id,
-                                 .freelancer_id = caller.subject,
-                                 .freelancer_country = caller.country,
-                                 .terms = terms,
-                                 .invited = invited,
-                                 .credits_spent = cost,
-                                 .payout_currency = request.payout_currency().empty()
-                                                        ? job->currency
-                                                        : request.payout_currency()},
-                          period.StartDate());
-            balance = placed.balance_before;
-            if (!placed.bid && balance < cost) {
-              return RuleError(StatusCode::kFailedPrecondition, kInsufficientCredits,
-                               "job_id: a bid on this job costs " + std::to_string(cost) +
-                                   " credits and you have " + std::to_string(balance) +
-                                   " left this month");
-            }
-            if (!placed.bid) {
-              return RuleError(StatusCode::kAlreadyExists, kActiveBidExists,
-                               "job_id: you already have an active bid on this job; revise it");
-            }
-            balance -= cost;
-            MARKET_RETURN_IF_ERROR(EnqueueBidEvent<v1::BidPlaced>(tx, *placed.bid));
-            return std::move(*placed.bid);
-          }));
-  log::Info("bid placed", {{"bid_id", bid.id}, {"job_id", bid.job_id}});
-  ToProto(bid, *response.mutable_bid());
-  response.set_credit_balance(balance);
+  MARKET_ASSIGN_OR_RETURN(PlacedBidAnswer placed,
+                          placer_.Place({.caller = caller,
+                                         .job_id = request.job_id(),
+                                         .terms = terms,
+                                         .payout_currency = request.payout_currency(),
+                                         .deadline = ctx.deadline}));
+  log::Info("bid placed", {{"bid_id", placed.bid.id}, {"job_id", placed.bid.job_id}});
+  ToProto(placed.bid, *response.mutable_bid());
+  response.set_credit_balance(placed.credit_balance);
   return OkStatus();
 }
 

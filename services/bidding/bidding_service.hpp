@@ -8,7 +8,7 @@
 // bid_rules.hpp on bidding's copy of the job (locked, so a job event cannot change it between the
 // check and the write), and writes the change with its event to the outbox.
 //
-//   BiddingService service(parts.pg, policy, clock);   // must outlive the router
+//   BiddingService service(parts.pg, policy, clock, placement);   // must outlive the router
 //   market::bidding::v1::Register(router, service);
 //
 // Logic only, on proto types: no server, no routing.
@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 
+#include "bid_placer.hpp"
 #include "credit_policy.hpp"
 #include "market/bidding/v1/bidding.connect.h"
 #include "market/bidding/v1/bidding.pb.h"
@@ -30,7 +31,9 @@ class BiddingService final : public v1::BiddingServiceBase {
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
   // `pool` must outlive the service. `clock` tells the time for deadlines and credit months.
-  BiddingService(pg::Pool& pool, CreditPolicy policy, Clock clock);
+  // `placement` bounds PlaceBid's batches (bid_placer.hpp).
+  BiddingService(pg::Pool& pool, CreditPolicy policy, Clock clock,
+                 BatchCombinerOptions placement = {.max_batch = 32, .max_writers = 2});
 
   Status PlaceBid(const connect::CallContext& ctx, const v1::PlaceBidRequest& request,
                   v1::PlaceBidResponse& response) override;
@@ -62,6 +65,7 @@ class BiddingService final : public v1::BiddingServiceBase {
   pg::Pool& pool_;
   const CreditPolicy policy_;
   const Clock clock_;
+  BidPlacer placer_;
 };
 
 }  // namespace market::bidding

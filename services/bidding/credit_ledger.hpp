@@ -3,7 +3,7 @@
 // the caller's transaction.
 //
 //   LockCredits(tx, freelancer_id, period, policy.monthly_allowance);
-//   ... InsertBid(tx, bid, period, cost) spends under that lock (bid_repository.hpp) ...
+//   ... InsertBids(tx, bids, period) spends under that lock (bid_repository.hpp) ...
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,9 @@ struct CreditEntryRecord {
 // month's allowance if this is the freelancer's first entry of `period`. One round trip.
 void LockCredits(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
                  std::int64_t monthly_allowance);
+// LockCredits for several freelancers (UUIDs) in one round trip; each lock is held once.
+void LockCreditsOf(pqxx::work& tx, const std::vector<std::string>& freelancer_ids,
+                   const CreditPeriod& period, std::int64_t monthly_allowance);
 
 // Returns the credits of every bid on the job that cost any, into the month of `period`; a bid
 // is refunded at most once however often this runs. Returns how many bids were refunded.

@@ -19,7 +19,8 @@ WHERE freelancer_languages.version <= EXCLUDED.version
 )sql";
 
 constexpr std::string_view kSelectLanguages =
-    "SELECT languages FROM freelancer_languages WHERE freelancer_id = $1";
+    "SELECT freelancer_id::text AS freelancer_id, languages FROM freelancer_languages "
+    "WHERE freelancer_id = ANY ($1::uuid[])";
 
 }  // namespace
 
@@ -38,11 +39,13 @@ Status ApplyProfileEvent(pqxx::work& tx, const events::v1::EventEnvelope& event)
   return OkStatus();
 }
 
-std::optional<std::vector<std::string>> FindFreelancerLanguages(pqxx::work& tx,
-                                                                const std::string& freelancer_id) {
-  const pqxx::result rows = pg::Exec(tx, kSelectLanguages, freelancer_id);
-  if (rows.empty()) return std::nullopt;
-  return pg::ReadTextArray(rows[0]["languages"]);
+std::unordered_map<std::string, std::vector<std::string>> FindFreelancersLanguages(
+    pqxx::work& tx, const std::vector<std::string>& freelancer_ids) {
+  std::unordered_map<std::string, std::vector<std::string>> languages;
+  for (const pqxx::row& row : pg::Exec(tx, kSelectLanguages, pg::ToArrayLiteral(freelancer_ids))) {
+    languages.emplace(row["freelancer_id"].as<std::string>(), pg::ReadTextArray(row["languages"]));
+  }
+  return languages;
 }
 
 }  // namespace market::bidding

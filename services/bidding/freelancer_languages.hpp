@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <pqxx/result>
@@ -20,8 +21,9 @@ namespace market::bidding {
 // types are not its business and apply as nothing. Runs in the consumer's transaction.
 Status ApplyProfileEvent(pqxx::work& tx, const events::v1::EventEnvelope& event);
 
-// The languages of the freelancer's profile; none when bidding has seen no profile of it.
-std::optional<std::vector<std::string>> FindFreelancerLanguages(pqxx::work& tx,
-                                                                const std::string& freelancer_id);
+// The languages of each freelancer's profile, by id (UUIDs, as PostgreSQL writes them: lower
+// case); a freelancer bidding has seen no profile of is absent.
+std::unordered_map<std::string, std::vector<std::string>> FindFreelancersLanguages(
+    pqxx::work& tx, const std::vector<std::string>& freelancer_ids);
 
 }  // namespace market::bidding
