@@ -8,8 +8,9 @@
 // callers for SECONDS, each placing bids back to back over Connect (binary protobuf, loopback,
 // keep-alive). A caller bids as a new freelancer every min(JOBS, 10) bids, each on another job,
 // so every call is a real placement that passes every rule: JOBS = 10 is the bid storm, where
-// every call locks one of ten hot job rows. Any failed call fails the run. Prints one line:
-//   placebid jobs=10 connections=16 seconds=5 bids=12345 rps=2469.0
+// every call locks one of ten hot job rows. Any failed call fails the run. MARKET_BIDDING_PLACE_*
+// in the environment reach the service. Prints one line:
+//   placebid jobs=10 connections=16 seconds=5 bids=12345 failed=0 rps=2469 mean_batch=3.2
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include "bidding_identity.hpp"
 #include "bidding_migrations.hpp"
 #include "market/bidding/v1/bidding.connect.h"
+#include "market/common/metrics.hpp"
 #include "market/connect/client.hpp"
 #include "market/events/v1/events.pb.h"
 #include "market/http/client.hpp"
@@ -124,6 +126,17 @@ std::vector<std::string> PostJobs(int count, const std::string& stream,
   throw std::runtime_error("bidding did not apply the job events in time");
 }
 
+// Bids per PlaceBid batch over the run, from the service's own histogram (same process).
+double MeanBatch() {
+  const auto batches =
+      market::metrics::DefaultRegistry()
+          .GetHistogram("market_bidding_place_batch_size", "Bids per PlaceBid batch.", {},
+                        {1, 2, 4, 8, 16, 32, 64, 128, 256})
+          .Take();
+  const auto count = batches.cumulative.back();
+  return count == 0 ? 0 : batches.sum / static_cast<double>(count);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,14 +153,19 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 random{std::random_device{}()};
   const std::string stream = "bench.listings." + NewId(random);
+  market::testing::EnvOverrides env{{"MARKET_BIDDING_LISTINGS_STREAM", stream},
+                                    {"MARKET_RELAY_EVENTS", "false"},
+                                    {"MARKET_LOG_LEVEL", "warn"},
+                                    {"MARKET_BIDDING_MONTHLY_CREDITS", "100000"},
+                                    {"MARKET_PG_POOL_SIZE", std::to_string(connections)},
+                                    {"MARKET_WORKER_THREADS", std::to_string(connections)}};
+  // PlaceBid's batch settings pass through, to compare them.
+  for (const char* name : {"MARKET_BIDDING_PLACE_WRITERS", "MARKET_BIDDING_PLACE_BATCH"}) {
+    if (const char* value = std::getenv(name)) env[name] = value;
+  }
   auto service = market::testing::StartService(
       bidding::kIdentity, market::migrations::bidding(), std::make_unique<bidding::BiddingApp>(),
-      {{"MARKET_BIDDING_LISTINGS_STREAM", stream},
-       {"MARKET_RELAY_EVENTS", "false"},
-       {"MARKET_LOG_LEVEL", "warn"},
-       {"MARKET_BIDDING_MONTHLY_CREDITS", "100000"},
-       {"MARKET_PG_POOL_SIZE", std::to_string(connections)},
-       {"MARKET_WORKER_THREADS", std::to_string(connections)}});
+      env);
   const std::vector<std::string> jobs = PostJobs(job_count, stream, service, random);
   const int bids_per_freelancer = std::min(job_count, 10);
 
@@ -187,6 +205,7 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "placebid jobs=" << job_count << " connections=" << connections
             << " seconds=" << seconds << " bids=" << placed.load() << " failed=" << failed.load()
-            << " rps=" << static_cast<long long>(placed.load() / elapsed) << std::endl;
+            << " rps=" << static_cast<long long>(placed.load() / elapsed)
+            << " mean_batch=" << MeanBatch() << std::endl;
   return failed.load() == 0 ? 0 : 1;
 }

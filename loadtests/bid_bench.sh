@@ -12,7 +12,7 @@
 #
 #   loadtests/bid_bench.sh [BUILD_DIR]
 #   env: DURATION_S=5 CONNECTIONS=16 ROUNDS=3 BENCH_PG_PORT=29532 BENCH_REDIS_PORT=29579
-#        BENCH_REDIS_CACHE_PORT=29580
+#        BENCH_REDIS_CACHE_PORT=29580; MARKET_BIDDING_PLACE_WRITERS and _BATCH reach the service
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-$repo/build}
@@ -45,9 +45,11 @@ tps() {
   pgbench "${pg[@]}" -b tpcb-like -c "$connections" -j 1 -T "$duration" pgbench_yardstick 2>/dev/null |
     awk '/^tps/ {printf "%d", $3}'
 }
-bids() {  # bids JOBS: PlaceBid calls per second
+bids() {  # bids JOBS: PlaceBid calls per second; the mean batch goes to $work/batch
   "$build_dir/loadtests/bid_bench" "$1" "$connections" "$duration" 2>"$work/bench.err" |
-    awk '{for (i = 1; i <= NF; ++i) if ($i ~ /^rps=/) print substr($i, 5)}' ||
+    awk -v batch="$work/batch" '{for (i = 1; i <= NF; ++i) {
+      if ($i ~ /^rps=/) print substr($i, 5)
+      if ($i ~ /^mean_batch=/) print substr($i, 12) > batch }}' ||
     { cat "$work/bench.err" >&2; exit 1; }
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -57,9 +59,10 @@ pgbench_runs=() spread_runs=() storm_runs=()
 for round in $(seq 1 "$rounds"); do
   pgbench_runs+=("$(tps)")
   spread_runs+=("$(bids 1000)")
+  spread_batch=$(cat "$work/batch")
   storm_runs+=("$(bids 10)")
   echo "round $round: pgbench ${pgbench_runs[-1]} tps  PlaceBid spread ${spread_runs[-1]}" \
-    " storm ${storm_runs[-1]} rps"
+    " storm ${storm_runs[-1]} rps (bids per batch: $spread_batch, $(cat "$work/batch"))"
 done
 pgbench_m=$(median "${pgbench_runs[@]}")
 spread_m=$(median "${spread_runs[@]}")

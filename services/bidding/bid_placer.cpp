@@ -40,6 +40,11 @@ BidPlacer::BidPlacer(pg::Pool& pool, CreditPolicy policy, Clock clock, BatchComb
     : pool_(pool),
       policy_(policy),
       clock_(std::move(clock)),
+      in_flight_(metrics::DefaultRegistry().GetGauge(
+          "market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")),
+      batch_sizes_(metrics::DefaultRegistry().GetHistogram(
+          "market_bidding_place_batch_size", "Bids per PlaceBid batch.", {},
+          {1, 2, 4, 8, 16, 32, 64, 128, 256})),
       combiner_(
           options, [](const BidToPlace& bid) { return bid.caller.subject; },
           [this](const Batch& bids) { return PlaceBatch(bids); }) {}
@@ -48,10 +53,14 @@ StatusOr<PlacedBidAnswer> BidPlacer::Place(BidToPlace bid) {
   // PostgreSQL writes UUIDs in lower case, and the batch looks its rows up by those ids.
   bid.job_id = text::ToLowerAscii(bid.job_id);
   bid.caller.subject = text::ToLowerAscii(bid.caller.subject);
-  return combiner_.Submit(std::move(bid));
+  in_flight_.Add(1);
+  StatusOr<PlacedBidAnswer> answer = combiner_.Submit(std::move(bid));
+  in_flight_.Add(-1);
+  return answer;
 }
 
 BidPlacer::Answers BidPlacer::PlaceBatch(const Batch& bids) {
+  batch_sizes_.Observe(static_cast<double>(bids.size()));
   StatusOr<Answers> together = PlaceInOneTransaction(bids);
   if (together.ok()) return std::move(*together);
   if (bids.size() == 1) return Answers{together.status()};

@@ -11,6 +11,9 @@
 // error, a deadlock past its retries, the earliest deadline of the batch), each of its bids is
 // placed again in a transaction of its own, so no bid pays for another's trouble.
 //
+// Metrics: market_bidding_place_in_flight (calls queued or in a running batch) and
+// market_bidding_place_batch_size (bids per batch; its sum over its count is the mean batch).
+//
 //   BidPlacer placer(pool, policy, clock, {.max_batch = 32, .max_writers = 2});
 //   StatusOr<PlacedBidAnswer> placed = placer.Place({.caller = caller, .job_id = ..., ...});
 #pragma once
@@ -26,6 +29,7 @@
 #include "credit_policy.hpp"
 #include "market/auth/principal.hpp"
 #include "market/common/batch_combiner.hpp"
+#include "market/common/metrics.hpp"
 #include "market/common/statusor.hpp"
 #include "market/pg/pool.hpp"
 
@@ -67,6 +71,8 @@ class BidPlacer {
   pg::Pool& pool_;
   const CreditPolicy policy_;
   const Clock clock_;
+  metrics::Gauge& in_flight_;
+  metrics::Histogram& batch_sizes_;
   BatchCombiner<BidToPlace, StatusOr<PlacedBidAnswer>> combiner_;
 };
 

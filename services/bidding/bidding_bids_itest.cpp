@@ -2,6 +2,7 @@
 // its code and reason), revisions, withdrawal, visibility, statistics, the credit ledger, and the
 // job events that expire bids and return credits.
 #include "bidding_itest_support.hpp"
+#include "market/common/metrics.hpp"
 
 namespace market::bidding::itest {
 namespace {
@@ -434,6 +435,96 @@ TEST_CASE("bids racing a job's cancellation: none stays active, every one is ref
     CHECK(bidding.Scalar("SELECT count(*) FROM credit_entries WHERE kind = 'refund' AND " +
                          on_job) == placed.load());
   }
+}
+
+TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids never share one",
+          "[bidding][integration][batch]") {
+  // One writer, so that the calls arriving while it is held form the next batch.
+  Bidding bidding({{"MARKET_WORKER_THREADS", "16"},
+                   {"MARKET_PG_POOL_SIZE", "16"},
+                   {"MARKET_BIDDING_PLACE_WRITERS", "1"},
+                   {"MARKET_BIDDING_MONTHLY_CREDITS", "4"},
+                   {"MARKET_BIDDING_CREDITS_SMALL_JOB", "2"}});
+  const Account client = Client();
+  const lv1::Job held = bidding.PostJob(OpenJob(client));
+  const lv1::Job open = bidding.PostJob(OpenJob(client));
+  const lv1::Job other = bidding.PostJob(OpenJob(client));
+  const lv1::Job closed = bidding.PostJob(OpenJob(client));
+  lv1::JobClosed closing;
+  *closing.mutable_job() = closed;
+  closing.mutable_job()->set_status(lv1::JOB_STATUS_CLOSED);
+  closing.mutable_job()->set_version(2);
+  bidding.PublishJob(closing);
+
+  const Account has_bid = Freelancer();
+  REQUIRE(bidding.Place(has_bid, open.id(), FixedTerms(200000)).ok());
+  const Account broke = Freelancer();  // spends its 4 credits on two bids
+  REQUIRE(bidding.Place(broke, other.id(), FixedTerms(200000)).ok());
+  REQUIRE(bidding.Place(broke, held.id(), FixedTerms(200000)).ok());
+  const Account first = Freelancer(), placed_a = Freelancer(), placed_b = Freelancer(),
+                late = Freelancer(), lost = Freelancer(), twice = Freelancer();
+
+  // The writer's batch waits for a row lock on `held`; the wave queues behind it.
+  pqxx::connection holder(bidding.Dsn());
+  pqxx::work lock(holder);
+  lock.exec("SET search_path TO " + lock.quote_name(bidding.Schema()));
+  lock.exec("SELECT 1 FROM jobs WHERE id = '" + held.id() + "' FOR UPDATE");
+  const auto in_flight = [] {
+    return metrics::DefaultRegistry()
+        .GetGauge("market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")
+        .Value();
+  };
+  const double before = in_flight();
+  std::vector<std::thread> callers;
+  StatusOr<v1::Bid> first_bid = InternalError("not run");
+  callers.emplace_back([&] { first_bid = bidding.Place(first, held.id(), FixedTerms(200000)); });
+  REQUIRE(Eventually([&] { return in_flight() == before + 1; }));
+
+  struct Wave {
+    const Account* freelancer;
+    std::string job_id;
+    StatusOr<v1::Bid> answer = InternalError("not run");
+  };
+  std::vector<Wave> wave = {{&placed_a, open.id()},  {&placed_b, open.id()},
+                            {&late, closed.id()},    {&lost, NewId()},
+                            {&has_bid, open.id()},   {&broke, open.id()},
+                            {&twice, open.id()},     {&twice, other.id()}};
+  for (Wave& call : wave) {
+    callers.emplace_back(
+        [&] { call.answer = bidding.Place(*call.freelancer, call.job_id, FixedTerms(150000)); });
+  }
+  REQUIRE(Eventually([&] { return in_flight() == before + 1 + wave.size(); }));
+  lock.commit();
+  for (auto& caller : callers) caller.join();
+
+  REQUIRE(first_bid.ok());
+  for (std::size_t i : {0u, 1u, 6u, 7u}) {
+    INFO("call " << i);
+    REQUIRE(wave[i].answer.ok());
+  }
+  CHECK(ReasonOf(wave[2].answer.status()) == "JOB_NOT_OPEN");
+  CHECK(ReasonOf(wave[3].answer.status()) == "JOB_NOT_FOUND");
+  CHECK(ReasonOf(wave[4].answer.status()) == "ACTIVE_BID_EXISTS");
+  CHECK(ReasonOf(wave[5].answer.status()) == "INSUFFICIENT_CREDITS");
+
+  // The two new freelancers' bids were written by one transaction, the twice-bidding
+  // freelancer's two by two.
+  const auto transactions = [&](const std::string& where) {
+    return bidding.Scalar("SELECT count(DISTINCT xmin::text) FROM bids WHERE " + where);
+  };
+  CHECK(transactions("id IN ('" + wave[0].answer->id() + "', '" + wave[1].answer->id() + "')") ==
+        1);
+  CHECK(transactions("freelancer_id = '" + twice.id + "'") == 2);
+  // Every balance is explained by its entries: 4 granted, 2 per placed bid.
+  CHECK(bidding.Scalar("SELECT count(*) FROM (SELECT f.freelancer_id FROM credit_entries f "
+                       "GROUP BY f.freelancer_id HAVING sum(f.credits) <> 4 - 2 * "
+                       "(SELECT count(*) FROM bids b WHERE b.freelancer_id = f.freelancer_id)) "
+                       "AS unexplained") == 0);
+  CHECK(bidding.Scalar("SELECT count(*) FROM bids WHERE freelancer_id IN ('" + late.id + "', '" +
+                       lost.id + "')") == 0);
+  // One BidPlaced per bid: has_bid's first and the three of the wave on `open`.
+  CHECK(bidding.OutboxCount("BidPlaced", open.id()) == 4);
+  CHECK(bidding.Scalar("SELECT count(*) FROM bids WHERE job_id = '" + open.id() + "'") == 4);
 }
 
 }  // namespace market::bidding::itest
