@@ -163,9 +163,8 @@ int main(int argc, char** argv) {
   for (const char* name : {"MARKET_BIDDING_PLACE_WRITERS", "MARKET_BIDDING_PLACE_BATCH"}) {
     if (const char* value = std::getenv(name)) env[name] = value;
   }
-  auto service = market::testing::StartService(
-      bidding::kIdentity, market::migrations::bidding(), std::make_unique<bidding::BiddingApp>(),
-      env);
+  auto service = market::testing::StartService(bidding::kIdentity, market::migrations::bidding(),
+                                               std::make_unique<bidding::BiddingApp>(), env);
   const std::vector<std::string> jobs = PostJobs(job_count, stream, service, random);
   const int bids_per_freelancer = std::min(job_count, 10);
 

@@ -42,9 +42,9 @@ BidPlacer::BidPlacer(pg::Pool& pool, CreditPolicy policy, Clock clock, BatchComb
       clock_(std::move(clock)),
       in_flight_(metrics::DefaultRegistry().GetGauge(
           "market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")),
-      batch_sizes_(metrics::DefaultRegistry().GetHistogram(
-          "market_bidding_place_batch_size", "Bids per PlaceBid batch.", {},
-          {1, 2, 4, 8, 16, 32, 64, 128, 256})),
+      batch_sizes_(metrics::DefaultRegistry().GetHistogram("market_bidding_place_batch_size",
+                                                           "Bids per PlaceBid batch.", {},
+                                                           {1, 2, 4, 8, 16, 32, 64, 128, 256})),
       combiner_(
           options, [](const BidToPlace& bid) { return bid.caller.subject; },
           [this](const Batch& bids) { return PlaceBatch(bids); }) {}

@@ -485,10 +485,9 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
     std::string job_id;
     StatusOr<v1::Bid> answer = InternalError("not run");
   };
-  std::vector<Wave> wave = {{&placed_a, open.id()},  {&placed_b, open.id()},
-                            {&late, closed.id()},    {&lost, NewId()},
-                            {&has_bid, open.id()},   {&broke, open.id()},
-                            {&twice, open.id()},     {&twice, other.id()}};
+  std::vector<Wave> wave = {{&placed_a, open.id()}, {&placed_b, open.id()}, {&late, closed.id()},
+                            {&lost, NewId()},       {&has_bid, open.id()},  {&broke, open.id()},
+                            {&twice, open.id()},    {&twice, other.id()}};
   for (Wave& call : wave) {
     callers.emplace_back(
         [&] { call.answer = bidding.Place(*call.freelancer, call.job_id, FixedTerms(150000)); });
