@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "market/common/text.hpp"
+
 namespace market::auth {
 
 std::string Sha256(std::string_view bytes) {
@@ -17,17 +19,6 @@ std::string Sha256(std::string_view bytes) {
   return digest;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::string digest = Sha256(bytes);
-  std::string hex;
-  hex.reserve(digest.size() * 2);
-  for (const char c : digest) {
-    const auto byte = static_cast<unsigned char>(c);
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 0x0f];
-  }
-  return hex;
-}
+std::string Sha256Hex(std::string_view bytes) { return text::ToHex(Sha256(bytes)); }
 
 }  // namespace market::auth

@@ -105,6 +105,18 @@ std::string ToLowerAscii(std::string_view text) {
   return lower;
 }
 
+std::string ToHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0x0f];
+  }
+  return hex;
+}
+
 std::string Quoted(std::string_view text, std::size_t max_code_points) {
   std::size_t end = 0;
   std::size_t code_points = 0;

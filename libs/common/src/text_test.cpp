@@ -150,6 +150,11 @@ TEST_CASE("lower-casing touches A-Z only", "[text]") {
   CHECK(ToLowerAscii('[') == '[');
 }
 
+TEST_CASE("hex spells every byte as two lower-case digits", "[text]") {
+  CHECK(market::text::ToHex("") == "");
+  CHECK(market::text::ToHex(std::string("\x00\x01\x7f\x80\xab\xff", 6)) == "00017f80abff");
+}
+
 TEST_CASE("quoted input is cut at a code point boundary", "[text]") {
   CHECK(Quoted("EUR") == "\"EUR\"");
   CHECK(Quoted("") == "\"\"");

@@ -6,6 +6,7 @@
 #include <pqxx/binarystring>
 
 #include "events_migrations.hpp"
+#include "market/common/text.hpp"
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
 
@@ -24,17 +25,6 @@ inline constexpr std::string_view kInsertEvents = R"(
     WITH ORDINALITY AS e (event_type, aggregate_id, payload, ord)
   ORDER BY e.ord
 )";
-
-std::string Hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (const unsigned char byte : bytes) {
-    hex += kDigits[byte >> 4];
-    hex += kDigits[byte & 0x0f];
-  }
-  return hex;
-}
 
 }  // namespace
 
@@ -70,7 +60,7 @@ Status EnqueueAll(pqxx::work& tx, std::string_view source,
     }
     types.push_back(event.payload->GetDescriptor()->full_name());
     aggregate_ids.push_back(event.aggregate_id);
-    payloads.push_back(Hex(bytes));
+    payloads.push_back(text::ToHex(bytes));
   }
   pg::Exec(tx, kInsertEvents, std::string(source), pg::ToArrayLiteral(types),
            pg::ToArrayLiteral(aggregate_ids), pg::ToArrayLiteral(payloads));

@@ -4,20 +4,15 @@
 
 #include <array>
 
+#include "market/common/text.hpp"
+
 namespace market::redis {
 namespace {
 
 std::string Sha1Hex(std::string_view text) {
   std::array<unsigned char, SHA_DIGEST_LENGTH> digest{};
   SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(digest.size() * 2);
-  for (const unsigned char byte : digest) {
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 0x0f];
-  }
-  return hex;
+  return text::ToHex({reinterpret_cast<const char*>(digest.data()), digest.size()});
 }
 
 std::vector<std::string> Command(std::string verb, std::string script,

@@ -53,6 +53,9 @@ char ToLowerAscii(char c);
 // `text` with A-Z lower-cased; every other byte, UTF-8 included, is kept as it is.
 std::string ToLowerAscii(std::string_view text);
 
+// Every byte of `bytes` as two lower-case hexadecimal digits: "\x01\xab" gives "01ab".
+std::string ToHex(std::string_view bytes);
+
 // `text` in double quotes for an error message, cut after `max_code_points` code points (and
 // marked with "...") so that a hostile value cannot bloat the reply. The cut never splits a
 // UTF-8 sequence.
