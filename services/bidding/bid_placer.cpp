@@ -80,7 +80,8 @@ StatusOr<BidPlacer::Answers> BidPlacer::PlaceInOneTransaction(const Batch& bids)
   const auto now = clock_();
   const CreditPeriod period = CreditPeriodAt(now);
   return pg::InTransaction(
-      pool_, pg::TxOptions{.deadline = deadline}, [&](pqxx::work& tx) -> StatusOr<Answers> {
+      pool_, pg::TxOptions{.deadline = deadline, .generic_plans = true},
+      [&](pqxx::work& tx) -> StatusOr<Answers> {
         Answers answers(bids.size(), StatusOr<PlacedBidAnswer>(InternalError("bid not placed")));
         std::vector<std::string> job_ids;
         for (const BidToPlace* bid : bids) job_ids.push_back(bid->job_id);

@@ -53,6 +53,7 @@ std::string SetupSql(const TxOptions& options, std::chrono::milliseconds default
   if (options.work_mem_kb > 0) {
     sql += "; SET LOCAL work_mem = " + std::to_string(options.work_mem_kb);
   }
+  if (options.generic_plans) sql += "; SET LOCAL plan_cache_mode = force_generic_plan";
   return sql;
 }
 

@@ -102,8 +102,9 @@ TEST_CASE("a StatusOr transaction returns its value after commit", "[pg][tx]") {
   CHECK(missing.status() == market::NotFoundError("bid_id: no such bid"));
 }
 
-TEST_CASE("a transaction runs at the isolation level, access mode and work_mem asked for",
-          "[pg][tx]") {
+TEST_CASE(
+    "a transaction runs at the isolation level, access mode, work_mem and plan mode asked for",
+    "[pg][tx]") {
   Fixture f("tx_isolation", "CREATE TABLE t (id integer)");
   // The value of a setting as a transaction run with `options` sees it.
   auto setting = [&](TxOptions options, const std::string& name) {
@@ -124,6 +125,10 @@ TEST_CASE("a transaction runs at the isolation level, access mode and work_mem a
   CHECK(work_mem({.work_mem_kb = 65536}) == "64MB");
   CHECK(work_mem({}) == session_default);  // LOCAL: the next transaction has the default again
   CHECK(session_default != "64MB");
+
+  auto plans = [&](TxOptions options) { return setting(options, "plan_cache_mode"); };
+  CHECK(plans({.generic_plans = true}) == "force_generic_plan");
+  CHECK(plans({}) == "auto");
 
   const Status write = InTransaction(f.pool, {.read_only = true}, [](pqxx::work& work) {
     work.exec("INSERT INTO t VALUES (1)");

@@ -51,6 +51,12 @@ struct TxOptions {
   // outgrows it turns lossy, and every row on a lossy page is read and checked again. Set in
   // the same round trip as the isolation level.
   int work_mem_kb = 0;
+  // Plan each prepared statement once for any values (plan_cache_mode = force_generic_plan)
+  // instead of again at every execution. PostgreSQL plans a statement afresh for its values
+  // until a generic plan looks no dearer, and with array parameters (batches: "id = ANY ($1)",
+  // unnest) it often never does. Only for statements whose best plan does not depend on their
+  // values. Set in the same round trip as the isolation level.
+  bool generic_plans = false;
 };
 
 namespace internal {
