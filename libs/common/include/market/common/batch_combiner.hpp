@@ -61,13 +61,13 @@ class BatchCombiner {
 
   // Blocks until the item's batch has run; returns the item's result.
   Result Submit(Item item) {
-    Slot slot{.item = std::move(item), .key = {}, .result = std::nullopt};
+    Slot slot{.item = std::move(item), .key = {}, .result = std::nullopt, .woken = {}};
     slot.key = key_of_(slot.item);
     std::unique_lock lock(mutex_);
     waiting_.push_back(&slot);
     while (!slot.result) {
       if (writers_ == max_writers_ || waiting_.empty()) {
-        changed_.wait(lock);
+        slot.woken.wait(lock);
         continue;
       }
       std::vector<Slot*> batch = TakeBatch();
@@ -76,9 +76,13 @@ class BatchCombiner {
       std::vector<Result> results = RunBatch(batch);
       lock.lock();
       --writers_;
-      for (std::size_t i = 0; i < batch.size(); ++i)
+      // Only the callers with news wake: those of the batch, and the oldest waiting call, which
+      // takes the writer place (unless this caller's own item still waits: it writes on).
+      for (std::size_t i = 0; i < batch.size(); ++i) {
         batch[i]->result.emplace(std::move(results[i]));
-      changed_.notify_all();
+        batch[i]->woken.notify_one();
+      }
+      if (slot.result && !waiting_.empty()) waiting_.front()->woken.notify_one();
     }
     return std::move(*slot.result);
   }
@@ -90,10 +94,13 @@ class BatchCombiner {
   }
 
  private:
+  // Lives on its caller's stack; others touch it only under the mutex, which its caller holds
+  // again before it returns, so nobody touches it after it is gone.
   struct Slot {
     Item item;
     std::string key;
     std::optional<Result> result;
+    std::condition_variable woken;  // a result, or the writer place, may be this caller's
   };
 
   // The oldest waiting items, one per key, up to max_batch; called with the mutex held.
@@ -138,7 +145,6 @@ class BatchCombiner {
   const Run run_;
 
   std::mutex mutex_;
-  std::condition_variable changed_;  // a batch finished: results to collect, a writer place free
   std::deque<Slot*> waiting_;
   std::size_t writers_ = 0;
 };
