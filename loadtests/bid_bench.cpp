@@ -4,19 +4,22 @@
 //
 //   bid_bench JOBS CONNECTIONS SECONDS
 //
-// Posts JOBS open jobs through the job-event stream, as listings would, then runs CONNECTIONS
-// callers for SECONDS, each placing bids back to back over Connect (binary protobuf, loopback,
-// keep-alive). A caller bids as a new freelancer every min(JOBS, 10) bids, each on another job,
-// so every call is a real placement that passes every rule: JOBS = 10 is the bid storm, where
-// every call locks one of ten hot job rows. Any failed call fails the run. MARKET_BIDDING_PLACE_*
-// in the environment reach the service. Prints one line:
+// Posts JOBS open jobs through the job-event stream, as listings would, then has wrk (one thread,
+// CONNECTIONS keep-alive connections, as pgbench -j 1 runs beside it) place bids back to back for
+// SECONDS over Connect (binary protobuf, loopback). Each freelancer bids on min(JOBS, 10)
+// distinct jobs, then the next one takes over, so every call is a real placement that passes
+// every rule: JOBS = 10 is the bid storm, where every call locks one of ten hot job rows. Any
+// call not answered 200, or a success without its stored bid, fails the run.
+// MARKET_BIDDING_PLACE_* in the environment reach the service. Prints one line:
 //   placebid jobs=10 connections=16 seconds=5 bids=12345 failed=0 rps=2469 mean_batch=3.2
-#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,7 +31,6 @@
 #include "bidding_migrations.hpp"
 #include "market/bidding/v1/bidding.connect.h"
 #include "market/common/metrics.hpp"
-#include "market/connect/client.hpp"
 #include "market/events/v1/events.pb.h"
 #include "market/http/client.hpp"
 #include "market/listings/v1/listings.pb.h"
@@ -126,6 +128,100 @@ std::vector<std::string> PostJobs(int count, const std::string& stream,
   throw std::runtime_error("bidding did not apply the job events in time");
 }
 
+// A Lua string literal holding `bytes` exactly (decimal escapes: protobuf is binary).
+std::string LuaString(const std::string& bytes) {
+  std::string literal = "\"";
+  for (const unsigned char byte : bytes) literal += "\\" + std::to_string(byte);
+  return literal + "\"";
+}
+
+// Consecutive calls come from different freelancers, as from different people (PlaceBid never
+// batches two bids of one freelancer): calls go round a group of this many freelancers.
+constexpr int kFreelancersAtOnce = 64;
+
+// The wrk script: the n-th call (counted in wrk's one thread, across its connections) is the
+// bid of freelancer n mod 64 of the current group on its next job; after `per` rounds the next
+// group of 64 takes over. A freelancer's bids go to (freelancer * 7 + its bid number) mod JOBS,
+// `per` distinct jobs. Binary protobuf bodies and signed tokens are made here. Returns its path.
+std::string WrkScript(const std::vector<std::string>& jobs, int freelancers, int per,
+                      std::mt19937_64& random) {
+  const std::string path = "/tmp/bid_bench_" + NewId(random) + ".lua";
+  std::ofstream lua(path);
+  lua << "local bodies = {\n";
+  for (const std::string& job : jobs) {
+    bidding::v1::PlaceBidRequest request;
+    request.set_job_id(job);
+    *request.mutable_terms() = Terms(100000);
+    lua << LuaString(request.SerializeAsString()) << ",\n";
+  }
+  lua << "}\nlocal tokens = {\n";
+  for (int f = 0; f < freelancers; ++f) {
+    lua << "\"" << Bearer(NewId(random), market::auth::Role::kFreelancer) << "\",\n";
+  }
+  lua << "}\n"
+      << "local per = " << per << "\n"
+      << "local calls = 0\n"
+      << "wrk.method = \"POST\"\n"
+      << "wrk.headers[\"Content-Type\"] = \"application/proto\"\n"
+      << "local group = " << kFreelancersAtOnce << "\n"
+      << "request = function()\n"
+      << "  local round = math.floor(calls / group)\n"
+      << "  local freelancer = calls % group + group * math.floor(round / per)\n"
+      << "  local job = (freelancer * 7 + round % per) % #bodies\n"
+      << "  calls = calls + 1\n"
+      << "  wrk.headers[\"Authorization\"] = tokens[freelancer % #tokens + 1]\n"
+      << "  return wrk.format(nil, nil, nil, bodies[job + 1])\n"
+      << "end\n";
+  if (!lua) throw std::runtime_error("cannot write " + path);
+  return path;
+}
+
+struct WrkResult {
+  double rps = 0;
+  long long succeeded = 0;
+  long long failed = 0;
+};
+
+// One wrk thread with CONNECTIONS keep-alive connections, like pgbench -j 1 beside it.
+WrkResult RunWrk(const std::string& script, const market::http::Endpoint& endpoint, int connections,
+                 int seconds) {
+  const std::string command = "wrk -t1 -c" + std::to_string(connections) + " -d" +
+                              std::to_string(seconds) + "s -s " + script + " http://" +
+                              endpoint.host + ":" + std::to_string(endpoint.port) +
+                              "/market.bidding.v1.BiddingService/PlaceBid 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw std::runtime_error("cannot run wrk");
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe.get())) output += buffer;
+  WrkResult result;
+  long long requests = 0;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string first;
+    words >> first;
+    if (first == "Requests/sec:") words >> result.rps;
+    if (line.find("requests in") != std::string::npos) std::istringstream(line) >> requests;
+    if (first == "Non-2xx") {
+      const auto colon = line.rfind(':');
+      result.failed += std::atoll(line.c_str() + colon + 1);
+    }
+    if (first == "Socket") result.failed += 1;  // connect, read, write or timeout errors
+  }
+  if (requests == 0) throw std::runtime_error("wrk reported nothing:\n" + output);
+  if (std::getenv("BID_BENCH_SHOW_WRK")) std::cerr << output;
+  result.succeeded = requests - result.failed;
+  return result;
+}
+
+long long BidCount(market::testing::StartedService& service) {
+  pqxx::connection connection(service.database().dsn);
+  pqxx::work tx(connection);
+  tx.exec("SET search_path TO " + tx.quote_name(service.database().schema));
+  return tx.exec1("SELECT count(*) FROM bids")[0].as<long long>();
+}
+
 // Bids per PlaceBid batch over the run, from the service's own histogram (same process).
 double MeanBatch() {
   const auto batches =
@@ -166,45 +262,25 @@ int main(int argc, char** argv) {
   auto service = market::testing::StartService(bidding::kIdentity, market::migrations::bidding(),
                                                std::make_unique<bidding::BiddingApp>(), env);
   const std::vector<std::string> jobs = PostJobs(job_count, stream, service, random);
-  const int bids_per_freelancer = std::min(job_count, 10);
 
-  auto http = std::make_shared<market::http::Client>();
-  std::atomic<bool> stop{false};
-  std::atomic<long long> placed{0};
-  std::atomic<long long> failed{0};
-  std::vector<std::thread> callers;
-  const auto started = std::chrono::steady_clock::now();
-  for (int c = 0; c < connections; ++c) {
-    callers.emplace_back([&, c] {
-      std::mt19937_64 local{static_cast<std::uint64_t>(c) * 7919 + random()};
-      bidding::v1::BiddingServiceClient client(
-          market::connect::Client(http, service.endpoint(), market::connect::Codec::kProto));
-      market::connect::CallOptions options;
-      bidding::v1::PlaceBidRequest request;
-      *request.mutable_terms() = Terms(100000 + c);
-      for (long long i = 0; !stop; ++i) {
-        if (i % bids_per_freelancer == 0) {
-          options.authorization = Bearer(NewId(local), market::auth::Role::kFreelancer);
-        }
-        request.set_job_id(jobs[(c * 7 + i) % jobs.size()]);
-        options.deadline = std::chrono::steady_clock::now() + 10s;
-        auto response = client.PlaceBid(request, options);
-        if (response.ok()) {
-          ++placed;
-        } else {
-          if (++failed == 1) std::cerr << "PlaceBid failed: " << response.status() << "\n";
-        }
-      }
-    });
+  // Every call must be a placement that passes every rule, so no freelancer may bid twice on a
+  // job: a freelancer bids on min(JOBS, 10) distinct jobs and the next call is a new freelancer.
+  // Enough tokens for more calls than this machine can place in the run.
+  const int bids_per_freelancer = std::min(job_count, 10);
+  const int freelancers = 8000 * seconds / bids_per_freelancer + 2 * kFreelancersAtOnce;
+  const std::string script = WrkScript(jobs, freelancers, bids_per_freelancer, random);
+  const WrkResult result = RunWrk(script, service.endpoint(), connections, seconds);
+  std::remove(script.c_str());
+  const long long stored = BidCount(service);
+  // wrk stops counting at the end of the run; the bids of calls still open then may land too.
+  const bool all_placed = result.failed == 0 && stored >= result.succeeded;
+  if (!all_placed) {
+    std::cerr << "PlaceBid failed: " << result.failed << " calls were not answered 200; " << stored
+              << " bids stored for " << result.succeeded << " successes\n";
   }
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  stop = true;
-  for (auto& caller : callers) caller.join();
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "placebid jobs=" << job_count << " connections=" << connections
-            << " seconds=" << seconds << " bids=" << placed.load() << " failed=" << failed.load()
-            << " rps=" << static_cast<long long>(placed.load() / elapsed)
-            << " mean_batch=" << MeanBatch() << std::endl;
-  return failed.load() == 0 ? 0 : 1;
+            << " seconds=" << seconds << " bids=" << result.succeeded << " failed=" << result.failed
+            << " rps=" << static_cast<long long>(result.rps) << " mean_batch=" << MeanBatch()
+            << std::endl;
+  return all_placed ? 0 : 1;
 }
