@@ -526,4 +526,61 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
   CHECK(bidding.Scalar("SELECT count(*) FROM bids WHERE job_id = '" + open.id() + "'") == 4);
 }
 
+TEST_CASE("when a batch fails as a whole, each of its bids is placed on its own",
+          "[bidding][integration][batch]") {
+  Bidding bidding({{"MARKET_WORKER_THREADS", "16"},
+                   {"MARKET_PG_POOL_SIZE", "16"},
+                   {"MARKET_BIDDING_PLACE_WRITERS", "1"}});
+  const Account client = Client();
+  const lv1::Job first_held = bidding.PostJob(OpenJob(client));
+  const lv1::Job second_held = bidding.PostJob(OpenJob(client));
+  const lv1::Job open = bidding.PostJob(OpenJob(client));
+  const auto hold = [&](pqxx::work& tx, const lv1::Job& job) {
+    tx.exec("SET search_path TO " + tx.quote_name(bidding.Schema()));
+    tx.exec("SELECT 1 FROM jobs WHERE id = '" + job.id() + "' FOR UPDATE");
+  };
+  pqxx::connection first_connection(bidding.Dsn()), second_connection(bidding.Dsn());
+  pqxx::work first_lock(first_connection), second_lock(second_connection);
+  hold(first_lock, first_held);
+  hold(second_lock, second_held);
+  const auto in_flight = [] {
+    return metrics::DefaultRegistry()
+        .GetGauge("market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")
+        .Value();
+  };
+  const double before = in_flight();
+
+  // The only writer waits on first_held; the hurried bid and the patient one queue behind it
+  // and become one batch, which waits on second_held until the hurried bid's deadline ends it.
+  StatusOr<v1::Bid> first = InternalError("not run");
+  std::thread first_caller(
+      [&] { first = bidding.Place(Freelancer(), first_held.id(), FixedTerms(200000)); });
+  REQUIRE(Eventually([&] { return in_flight() == before + 1; }));
+  Status hurried = InternalError("not run");
+  std::thread hurried_caller([&] {
+    v1::PlaceBidRequest request;
+    request.set_job_id(second_held.id());
+    *request.mutable_terms() = FixedTerms(200000);
+    connect::CallOptions options = Bidding::As(Freelancer());
+    options.deadline = std::chrono::steady_clock::now() + 3s;
+    hurried = bidding.Call().PlaceBid(request, options).status();
+  });
+  REQUIRE(Eventually([&] { return in_flight() == before + 2; }));
+  StatusOr<v1::Bid> patient = InternalError("not run");
+  std::thread patient_caller(
+      [&] { patient = bidding.Place(Freelancer(), open.id(), FixedTerms(200000)); });
+  REQUIRE(Eventually([&] { return in_flight() == before + 3; }));
+  first_lock.commit();
+  first_caller.join();
+  hurried_caller.join();
+  patient_caller.join();
+  second_lock.commit();
+
+  REQUIRE(first.ok());
+  CHECK(hurried.code() == StatusCode::kDeadlineExceeded);
+  REQUIRE(patient.ok());
+  CHECK(bidding.Scalar("SELECT count(*) FROM bids WHERE job_id = '" + second_held.id() + "'") == 0);
+  CHECK(bidding.OutboxCount("BidPlaced", open.id()) == 1);
+}
+
 }  // namespace market::bidding::itest
