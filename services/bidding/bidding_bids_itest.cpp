@@ -2,7 +2,6 @@
 // its code and reason), revisions, withdrawal, visibility, statistics, the credit ledger, and the
 // job events that expire bids and return credits.
 #include "bidding_itest_support.hpp"
-#include "market/common/metrics.hpp"
 
 namespace market::bidding::itest {
 namespace {
@@ -439,12 +438,10 @@ TEST_CASE("bids racing a job's cancellation: none stays active, every one is ref
 
 TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids never share one",
           "[bidding][integration][batch]") {
-  // One writer, so that the calls arriving while it is held form the next batch.
-  Bidding bidding({{"MARKET_WORKER_THREADS", "16"},
-                   {"MARKET_PG_POOL_SIZE", "16"},
-                   {"MARKET_BIDDING_PLACE_WRITERS", "1"},
-                   {"MARKET_BIDDING_MONTHLY_CREDITS", "4"},
-                   {"MARKET_BIDDING_CREDITS_SMALL_JOB", "2"}});
+  testing::EnvOverrides settings = OneBatchWriter();
+  settings["MARKET_BIDDING_MONTHLY_CREDITS"] = "4";
+  settings["MARKET_BIDDING_CREDITS_SMALL_JOB"] = "2";
+  Bidding bidding(settings);
   const Account client = Client();
   const lv1::Job held = bidding.PostJob(OpenJob(client));
   const lv1::Job open = bidding.PostJob(OpenJob(client));
@@ -467,18 +464,12 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
   // The writer's batch waits for a row lock on `held`; the wave queues behind it.
   pqxx::connection holder(bidding.Dsn());
   pqxx::work lock(holder);
-  lock.exec("SET search_path TO " + lock.quote_name(bidding.Schema()));
-  lock.exec("SELECT 1 FROM jobs WHERE id = '" + held.id() + "' FOR UPDATE");
-  const auto in_flight = [] {
-    return metrics::DefaultRegistry()
-        .GetGauge("market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")
-        .Value();
-  };
-  const double before = in_flight();
+  bidding.LockJobRow(lock, held);
+  const double before = PlacementsInFlight();
   std::vector<std::thread> callers;
   StatusOr<v1::Bid> first_bid = InternalError("not run");
   callers.emplace_back([&] { first_bid = bidding.Place(first, held.id(), FixedTerms(200000)); });
-  REQUIRE(Eventually([&] { return in_flight() == before + 1; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 1; }));
 
   struct Wave {
     const Account* freelancer;
@@ -492,7 +483,7 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
     callers.emplace_back(
         [&] { call.answer = bidding.Place(*call.freelancer, call.job_id, FixedTerms(150000)); });
   }
-  REQUIRE(Eventually([&] { return in_flight() == before + 1 + wave.size(); }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 1 + wave.size(); }));
   lock.commit();
   for (auto& caller : callers) caller.join();
 
@@ -528,34 +519,23 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
 
 TEST_CASE("when a batch fails as a whole, each of its bids is placed on its own",
           "[bidding][integration][batch]") {
-  Bidding bidding({{"MARKET_WORKER_THREADS", "16"},
-                   {"MARKET_PG_POOL_SIZE", "16"},
-                   {"MARKET_BIDDING_PLACE_WRITERS", "1"}});
+  Bidding bidding(OneBatchWriter());
   const Account client = Client();
   const lv1::Job first_held = bidding.PostJob(OpenJob(client));
   const lv1::Job second_held = bidding.PostJob(OpenJob(client));
   const lv1::Job open = bidding.PostJob(OpenJob(client));
-  const auto hold = [&](pqxx::work& tx, const lv1::Job& job) {
-    tx.exec("SET search_path TO " + tx.quote_name(bidding.Schema()));
-    tx.exec("SELECT 1 FROM jobs WHERE id = '" + job.id() + "' FOR UPDATE");
-  };
   pqxx::connection first_connection(bidding.Dsn()), second_connection(bidding.Dsn());
   pqxx::work first_lock(first_connection), second_lock(second_connection);
-  hold(first_lock, first_held);
-  hold(second_lock, second_held);
-  const auto in_flight = [] {
-    return metrics::DefaultRegistry()
-        .GetGauge("market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")
-        .Value();
-  };
-  const double before = in_flight();
+  bidding.LockJobRow(first_lock, first_held);
+  bidding.LockJobRow(second_lock, second_held);
+  const double before = PlacementsInFlight();
 
   // The only writer waits on first_held; the hurried bid and the patient one queue behind it
   // and become one batch, which waits on second_held until the hurried bid's deadline ends it.
   StatusOr<v1::Bid> first = InternalError("not run");
   std::thread first_caller(
       [&] { first = bidding.Place(Freelancer(), first_held.id(), FixedTerms(200000)); });
-  REQUIRE(Eventually([&] { return in_flight() == before + 1; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 1; }));
   Status hurried = InternalError("not run");
   std::thread hurried_caller([&] {
     v1::PlaceBidRequest request;
@@ -565,11 +545,11 @@ TEST_CASE("when a batch fails as a whole, each of its bids is placed on its own"
     options.deadline = std::chrono::steady_clock::now() + 3s;
     hurried = bidding.Call().PlaceBid(request, options).status();
   });
-  REQUIRE(Eventually([&] { return in_flight() == before + 2; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 2; }));
   StatusOr<v1::Bid> patient = InternalError("not run");
   std::thread patient_caller(
       [&] { patient = bidding.Place(Freelancer(), open.id(), FixedTerms(200000)); });
-  REQUIRE(Eventually([&] { return in_flight() == before + 3; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 3; }));
   first_lock.commit();
   first_caller.join();
   hurried_caller.join();

@@ -20,6 +20,7 @@
 #include "bidding_identity.hpp"
 #include "bidding_migrations.hpp"
 #include "market/bidding/v1/bidding.connect.h"
+#include "market/common/metrics.hpp"
 #include "market/connect/client.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/events/v1/events.pb.h"
@@ -126,6 +127,21 @@ inline bool Eventually(const std::function<bool()>& done, std::chrono::seconds l
     std::this_thread::sleep_for(20ms);
   }
   return done();
+}
+
+// Settings for tests of PlaceBid's batches: one writer, so that the calls arriving while its
+// batch waits (say, on a row a test locked with Bidding::LockJobRow) form the next batch.
+inline testing::EnvOverrides OneBatchWriter() {
+  return {{"MARKET_WORKER_THREADS", "16"},
+          {"MARKET_PG_POOL_SIZE", "16"},
+          {"MARKET_BIDDING_PLACE_WRITERS", "1"}};
+}
+
+// PlaceBid calls queued or in a running batch, in this process (bid_placer.hpp's gauge).
+inline double PlacementsInFlight() {
+  return metrics::DefaultRegistry()
+      .GetGauge("market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")
+      .Value();
 }
 
 class Bidding {
@@ -280,6 +296,13 @@ class Bidding {
     tx.exec("SET search_path TO " + tx.quote_name(started_.database().schema));
     tx.exec(sql);
     tx.commit();
+  }
+
+  // Locks bidding's copy of the job FOR UPDATE in `tx` (the test's own), until tx ends: bids on
+  // it wait.
+  void LockJobRow(pqxx::work& tx, const lv1::Job& job) {
+    tx.exec("SET search_path TO " + tx.quote_name(started_.database().schema));
+    tx.exec("SELECT 1 FROM jobs WHERE id = " + tx.quote(job.id()) + " FOR UPDATE");
   }
 
   const std::string& Dsn() const { return started_.database().dsn; }
