@@ -26,11 +26,11 @@
 
 #include <pqxx/pqxx>
 
+#include "bid_placer.hpp"
 #include "bidding_app.hpp"
 #include "bidding_identity.hpp"
 #include "bidding_migrations.hpp"
 #include "market/bidding/v1/bidding.connect.h"
-#include "market/common/metrics.hpp"
 #include "market/events/v1/events.pb.h"
 #include "market/http/client.hpp"
 #include "market/listings/v1/listings.pb.h"
@@ -210,7 +210,6 @@ WrkResult RunWrk(const std::string& script, const market::http::Endpoint& endpoi
     if (first == "Socket") result.failed += 1;  // connect, read, write or timeout errors
   }
   if (requests == 0) throw std::runtime_error("wrk reported nothing:\n" + output);
-  if (std::getenv("BID_BENCH_SHOW_WRK")) std::cerr << output;
   result.succeeded = requests - result.failed;
   return result;
 }
@@ -224,11 +223,7 @@ long long BidCount(market::testing::StartedService& service) {
 
 // Bids per PlaceBid batch over the run, from the service's own histogram (same process).
 double MeanBatch() {
-  const auto batches =
-      market::metrics::DefaultRegistry()
-          .GetHistogram("market_bidding_place_batch_size", "Bids per PlaceBid batch.", {},
-                        {1, 2, 4, 8, 16, 32, 64, 128, 256})
-          .Take();
+  const auto batches = bidding::PlacementBatchSizes().Take();
   const auto count = batches.cumulative.back();
   return count == 0 ? 0 : batches.sum / static_cast<double>(count);
 }

@@ -36,15 +36,25 @@ Status ActiveBidExists() {
 
 }  // namespace
 
+metrics::Gauge& PlacementsInFlight() {
+  static metrics::Gauge& gauge = metrics::DefaultRegistry().GetGauge(
+      "market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.");
+  return gauge;
+}
+
+metrics::Histogram& PlacementBatchSizes() {
+  static metrics::Histogram& histogram = metrics::DefaultRegistry().GetHistogram(
+      "market_bidding_place_batch_size", "Bids per PlaceBid batch.", {},
+      {1, 2, 4, 8, 16, 32, 64, 128, 256});
+  return histogram;
+}
+
 BidPlacer::BidPlacer(pg::Pool& pool, CreditPolicy policy, Clock clock, BatchCombinerOptions options)
     : pool_(pool),
       policy_(policy),
       clock_(std::move(clock)),
-      in_flight_(metrics::DefaultRegistry().GetGauge(
-          "market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")),
-      batch_sizes_(metrics::DefaultRegistry().GetHistogram("market_bidding_place_batch_size",
-                                                           "Bids per PlaceBid batch.", {},
-                                                           {1, 2, 4, 8, 16, 32, 64, 128, 256})),
+      in_flight_(PlacementsInFlight()),
+      batch_sizes_(PlacementBatchSizes()),
       combiner_(
           options, [](const BidToPlace& bid) { return bid.caller.subject; },
           [this](const Batch& bids) { return PlaceBatch(bids); }) {}

@@ -11,8 +11,7 @@
 // error, a deadlock past its retries, the earliest deadline of the batch), each of its bids is
 // placed again in a transaction of its own, so no bid pays for another's trouble.
 //
-// Metrics: market_bidding_place_in_flight (calls queued or in a running batch) and
-// market_bidding_place_batch_size (bids per batch; its sum over its count is the mean batch).
+// Metrics: PlacementsInFlight() and PlacementBatchSizes() below.
 //
 //   BidPlacer placer(pool, policy, clock, {.max_batch = 32, .max_writers = 2});
 //   StatusOr<PlacedBidAnswer> placed = placer.Place({.caller = caller, .job_id = ..., ...});
@@ -34,6 +33,11 @@
 #include "market/pg/pool.hpp"
 
 namespace market::bidding {
+
+// market_bidding_place_in_flight: PlaceBid calls queued or in a running batch, process-wide.
+metrics::Gauge& PlacementsInFlight();
+// market_bidding_place_batch_size: bids per batch; its sum over its count is the mean batch.
+metrics::Histogram& PlacementBatchSizes();
 
 struct BidToPlace {
   auth::Principal caller;       // a freelancer with an ISO 3166-1 country

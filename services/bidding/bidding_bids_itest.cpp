@@ -465,11 +465,11 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
   pqxx::connection holder(bidding.Dsn());
   pqxx::work lock(holder);
   bidding.LockJobRow(lock, held);
-  const double before = PlacementsInFlight();
+  const double before = PlacementsInFlight().Value();
   std::vector<std::thread> callers;
   StatusOr<v1::Bid> first_bid = InternalError("not run");
   callers.emplace_back([&] { first_bid = bidding.Place(first, held.id(), FixedTerms(200000)); });
-  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 1; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight().Value() == before + 1; }));
 
   struct Wave {
     const Account* freelancer;
@@ -483,7 +483,7 @@ TEST_CASE("bids placed in one batch are judged one by one; a freelancer's bids n
     callers.emplace_back(
         [&] { call.answer = bidding.Place(*call.freelancer, call.job_id, FixedTerms(150000)); });
   }
-  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 1 + wave.size(); }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight().Value() == before + 1 + wave.size(); }));
   lock.commit();
   for (auto& caller : callers) caller.join();
 
@@ -528,14 +528,14 @@ TEST_CASE("when a batch fails as a whole, each of its bids is placed on its own"
   pqxx::work first_lock(first_connection), second_lock(second_connection);
   bidding.LockJobRow(first_lock, first_held);
   bidding.LockJobRow(second_lock, second_held);
-  const double before = PlacementsInFlight();
+  const double before = PlacementsInFlight().Value();
 
   // The only writer waits on first_held; the hurried bid and the patient one queue behind it
   // and become one batch, which waits on second_held until the hurried bid's deadline ends it.
   StatusOr<v1::Bid> first = InternalError("not run");
   std::thread first_caller(
       [&] { first = bidding.Place(Freelancer(), first_held.id(), FixedTerms(200000)); });
-  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 1; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight().Value() == before + 1; }));
   Status hurried = InternalError("not run");
   std::thread hurried_caller([&] {
     v1::PlaceBidRequest request;
@@ -545,11 +545,11 @@ TEST_CASE("when a batch fails as a whole, each of its bids is placed on its own"
     options.deadline = std::chrono::steady_clock::now() + 3s;
     hurried = bidding.Call().PlaceBid(request, options).status();
   });
-  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 2; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight().Value() == before + 2; }));
   StatusOr<v1::Bid> patient = InternalError("not run");
   std::thread patient_caller(
       [&] { patient = bidding.Place(Freelancer(), open.id(), FixedTerms(200000)); });
-  REQUIRE(Eventually([&] { return PlacementsInFlight() == before + 3; }));
+  REQUIRE(Eventually([&] { return PlacementsInFlight().Value() == before + 3; }));
   first_lock.commit();
   first_caller.join();
   hurried_caller.join();

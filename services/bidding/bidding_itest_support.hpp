@@ -16,11 +16,11 @@
 
 #include <pqxx/pqxx>
 
+#include "bid_placer.hpp"
 #include "bidding_app.hpp"
 #include "bidding_identity.hpp"
 #include "bidding_migrations.hpp"
 #include "market/bidding/v1/bidding.connect.h"
-#include "market/common/metrics.hpp"
 #include "market/connect/client.hpp"
 #include "market/connect/error_details.hpp"
 #include "market/events/v1/events.pb.h"
@@ -135,13 +135,6 @@ inline testing::EnvOverrides OneBatchWriter() {
   return {{"MARKET_WORKER_THREADS", "16"},
           {"MARKET_PG_POOL_SIZE", "16"},
           {"MARKET_BIDDING_PLACE_WRITERS", "1"}};
-}
-
-// PlaceBid calls queued or in a running batch, in this process (bid_placer.hpp's gauge).
-inline double PlacementsInFlight() {
-  return metrics::DefaultRegistry()
-      .GetGauge("market_bidding_place_in_flight", "PlaceBid calls queued or in a running batch.")
-      .Value();
 }
 
 class Bidding {
