@@ -9,36 +9,61 @@
 namespace market::escrow {
 namespace {
 
-// Accounts come into being on first use; a concurrent creator makes this a no-op.
-inline constexpr std::string_view kEnsureAccounts = R"(
-  INSERT INTO accounts (kind, owner, currency)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-  ON CONFLICT (kind, owner, currency) DO NOTHING)";
-
 // Money rule 3: every touched account locked in id order (so two transfers over the same
-// accounts never deadlock), and read under the lock.
+// accounts never deadlock), and read under the lock. Accounts come into being on first use, in
+// the same statement: the existing ones are locked by `locked`, the missing ones inserted by
+// `created` (the two parts cannot see each other's rows, so none is both). A concurrent creator
+// of the same account makes `created` skip it; LockAccounts then runs this statement again. The
+// outer UNION ALL reads `locked` to the end before `created` runs, so the existing accounts are
+// locked before any new one is made, the order the separate statements had. The
+// "owner = ANY" conditions keep the plans index probes whatever the planner guesses of unnest.
 inline constexpr std::string_view kLockAccounts = R"(
-  SELECT a.id, a.kind, a.owner, a.currency, a.balance
-  FROM accounts a
-  JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, owner, currency)
-    ON a.kind = k.kind AND a.owner = k.owner AND a.currency = k.currency
-  ORDER BY a.id
-  FOR UPDATE OF a)";
+  WITH k AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, owner, currency)),
+  locked AS (
+    SELECT a.id, a.kind, a.owner, a.currency, a.balance
+    FROM accounts a JOIN k USING (kind, owner, currency)
+    WHERE a.owner = ANY ($2::text[])
+    ORDER BY a.id
+    FOR UPDATE OF a),
+  created AS (
+    INSERT INTO accounts (kind, owner, currency)
+    SELECT k.kind, k.owner, k.currency FROM k
+    WHERE NOT EXISTS (SELECT 1 FROM accounts a
+                      WHERE a.kind = k.kind AND a.owner = k.owner AND a.currency = k.currency
+                        AND a.owner = ANY ($2::text[]))
+    ON CONFLICT (kind, owner, currency) DO NOTHING
+    RETURNING id, kind, owner, currency, balance)
+  SELECT * FROM locked UNION ALL SELECT * FROM created)";
 
-inline constexpr std::string_view kAppendTransfer = R"(
-  WITH t AS (
-    INSERT INTO transfers (kind, contract_id, milestone_id)
-    VALUES ($1, NULLIF($2, '')::uuid, NULLIF($3, '')::uuid)
-    RETURNING id),
+// The transfers take their ids from the sequence first (`ids`, materialized so that each
+// ordinal draws once), so each leg can name its transfer by ordinal. Balances move by each
+// account's sum over the whole batch: an UPDATE changes a row at most once per statement. The
+// "id = ANY" condition repeats the join's as an index condition: the planner guesses a hundred
+// rows for an unnest and would rather hash the whole accounts table than probe it.
+inline constexpr std::string_view kAppendTransfers = R"(
+  WITH ids AS MATERIALIZED (
+    SELECT ord, nextval('transfers_id_seq') AS id
+    FROM generate_series(1, cardinality($1::text[])) AS ord),
+  t AS (
+    INSERT INTO transfers (id, kind, contract_id, milestone_id)
+    SELECT ids.id, u.kind, NULLIF(u.contract_id, '')::uuid, NULLIF(u.milestone_id, '')::uuid
+    FROM unnest($1::text[], $2::text[], $3::text[])
+           WITH ORDINALITY AS u(kind, contract_id, milestone_id, ord)
+    JOIN ids USING (ord)),
   l AS (
     INSERT INTO legs (transfer_id, account_id, currency, amount)
-    SELECT t.id, u.account_id, u.currency, u.amount
-    FROM t, unnest($4::bigint[], $5::text[], $6::bigint[]) AS u(account_id, currency, amount)),
+    SELECT ids.id, u.account_id, u.currency, u.amount
+    FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::bigint[])
+           AS u(ord, account_id, currency, amount)
+    JOIN ids USING (ord)),
   b AS (
-    UPDATE accounts SET balance = balance + u.amount
-    FROM unnest($4::bigint[], $6::bigint[]) AS u(account_id, amount)
-    WHERE accounts.id = u.account_id)
-  SELECT id FROM t)";
+    UPDATE accounts SET balance = balance + s.amount
+    FROM (SELECT account_id, sum(amount) AS amount
+          FROM unnest($5::bigint[], $7::bigint[]) AS u(account_id, amount)
+          GROUP BY account_id) AS s
+    WHERE accounts.id = s.account_id AND accounts.id = ANY ($5::bigint[]))
+  SELECT id FROM ids ORDER BY ord)";
 
 inline constexpr std::string_view kSelectBalance = R"(
   SELECT balance FROM accounts WHERE kind = $1 AND owner = $2 AND currency = $3)";
@@ -97,12 +122,13 @@ AccountKey Platform(AccountKind kind, std::string currency, std::string_view sha
   return {kind, "shard-" + std::to_string(hash % kPlatformAccountShards), std::move(currency)};
 }
 
-StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) {
-  // One leg per account: amounts for the same account are added up, zeros dropped.
-  std::map<AccountKey, std::int64_t> net;
+StatusOr<NetLegs> NetOf(const TransferSpec& spec) {
+  NetLegs net;
   std::map<std::string, __int128> per_currency;
   for (const Leg& leg : spec.legs) {
-    net[leg.account] += leg.amount;
+    if (__builtin_add_overflow(net[leg.account], leg.amount, &net[leg.account])) {
+      return OutOfRangeError("amount: the transfer leaves the representable range");
+    }
     per_currency[leg.account.currency] += leg.amount;
   }
   for (const auto& [currency, sum] : per_currency) {
@@ -110,9 +136,12 @@ StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) 
   }
   std::erase_if(net, [](const auto& entry) { return entry.second == 0; });
   if (net.empty()) return InternalError("an empty transfer was refused");
+  return net;
+}
 
+StatusOr<LockedAccounts> LockAccounts(pqxx::work& tx, const std::set<AccountKey>& accounts) {
   std::vector<std::string> kinds, owners, currencies;
-  for (const auto& [account, amount] : net) {
+  for (const AccountKey& account : accounts) {
     kinds.emplace_back(AccountKindName(account.kind));
     owners.push_back(account.owner);
     currencies.push_back(account.currency);
@@ -120,45 +149,82 @@ StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) 
   const std::string kinds_literal = pg::ToArrayLiteral(kinds);
   const std::string owners_literal = pg::ToArrayLiteral(owners);
   const std::string currencies_literal = pg::ToArrayLiteral(currencies);
-  // Not prepared (pg::Exec): a generic plan cannot know how many accounts the arrays hold, and
-  // this lock's plan must stay an index probe per account.
-  pqxx::result locked =
-      tx.exec_params(std::string(kLockAccounts), kinds_literal, owners_literal, currencies_literal);
-  // Accounts are made on first use only, so the usual transfer costs one round trip less.
-  if (locked.size() != net.size()) {
-    tx.exec_params(std::string(kEnsureAccounts), kinds_literal, owners_literal, currencies_literal);
-    locked = tx.exec_params(std::string(kLockAccounts), kinds_literal, owners_literal,
-                            currencies_literal);
+  LockedAccounts locked;
+  // The second round only follows a concurrent creation of one of the accounts, which has
+  // committed by then (the insert waited for it), so the plain lock part finds it.
+  for (int round = 0; round < 2 && locked.size() != accounts.size(); ++round) {
+    locked.clear();
+    for (const auto& row :
+         pg::Exec(tx, kLockAccounts, kinds_literal, owners_literal, currencies_literal)) {
+      locked[{KindFromName(row["kind"].as<std::string>()), row["owner"].as<std::string>(),
+              row["currency"].as<std::string>()}] = {row["id"].as<std::int64_t>(),
+                                                     row["balance"].as<std::int64_t>()};
+    }
   }
-  if (locked.size() != net.size()) return InternalError("a ledger account could not be locked");
+  if (locked.size() != accounts.size()) {
+    return InternalError("a ledger account could not be locked");
+  }
+  return locked;
+}
 
-  PostedTransfer posted;
-  std::vector<std::string> account_ids, amounts;
-  std::vector<std::string> leg_currencies;
-  for (const auto& row : locked) {
-    const AccountKey key{KindFromName(row["kind"].as<std::string>()),
-                         row["owner"].as<std::string>(), row["currency"].as<std::string>()};
-    const std::int64_t amount = net.at(key);
-    const std::int64_t balance = row["balance"].as<std::int64_t>();
-    std::int64_t after = 0;
-    if (__builtin_add_overflow(balance, amount, &after)) {
+StatusOr<std::map<AccountKey, std::int64_t>> ApplyNet(const NetLegs& net,
+                                                      LockedAccounts& accounts) {
+  std::map<AccountKey, std::int64_t> after;
+  for (const auto& [key, amount] : net) {
+    const auto found = accounts.find(key);
+    if (found == accounts.end()) return InternalError("a ledger account was not locked");
+    const std::int64_t balance = found->second.balance;
+    std::int64_t moved = 0;
+    if (__builtin_add_overflow(balance, amount, &moved)) {
       return OutOfRangeError("amount: the balance would leave the representable range");
     }
-    if (after < 0 && MustStayCovered(key.kind)) {
+    if (moved < 0 && MustStayCovered(key.kind)) {
       return FailedPreconditionError("insufficient funds: the " +
                                      std::string(AccountKindName(key.kind)) + " holds " +
                                      std::to_string(balance) + " minor units of " + key.currency +
                                      ", " + std::to_string(-amount) + " are needed");
     }
-    account_ids.push_back(row["id"].as<std::string>());
-    amounts.push_back(std::to_string(amount));
-    leg_currencies.push_back(key.currency);
-    posted.balances[key] = after;
+    after[key] = moved;
   }
-  posted.id = pg::Exec1(tx, kAppendTransfer, spec.kind, spec.contract_id, spec.milestone_id,
-                        pg::ToArrayLiteral(account_ids), pg::ToArrayLiteral(leg_currencies),
-                        pg::ToArrayLiteral(amounts))["id"]
-                  .as<std::int64_t>();
+  for (const auto& [key, balance] : after) accounts[key].balance = balance;
+  return after;
+}
+
+std::vector<std::int64_t> AppendTransfers(pqxx::work& tx,
+                                          const std::vector<TransferToAppend>& transfers,
+                                          const LockedAccounts& accounts) {
+  std::vector<std::string> kinds, contracts, milestones;
+  std::vector<std::string> ordinals, account_ids, currencies, amounts;
+  for (std::size_t i = 0; i < transfers.size(); ++i) {
+    kinds.push_back(transfers[i].spec->kind);
+    contracts.push_back(transfers[i].spec->contract_id);
+    milestones.push_back(transfers[i].spec->milestone_id);
+    for (const auto& [key, amount] : *transfers[i].net) {
+      ordinals.push_back(std::to_string(i + 1));
+      account_ids.push_back(std::to_string(accounts.at(key).id));
+      currencies.push_back(key.currency);
+      amounts.push_back(std::to_string(amount));
+    }
+  }
+  std::vector<std::int64_t> ids;
+  ids.reserve(transfers.size());
+  for (const auto& row : pg::Exec(tx, kAppendTransfers, pg::ToArrayLiteral(kinds),
+                                  pg::ToArrayLiteral(contracts), pg::ToArrayLiteral(milestones),
+                                  pg::ToArrayLiteral(ordinals), pg::ToArrayLiteral(account_ids),
+                                  pg::ToArrayLiteral(currencies), pg::ToArrayLiteral(amounts))) {
+    ids.push_back(row["id"].as<std::int64_t>());
+  }
+  return ids;
+}
+
+StatusOr<PostedTransfer> PostTransfer(pqxx::work& tx, const TransferSpec& spec) {
+  MARKET_ASSIGN_OR_RETURN(const NetLegs net, NetOf(spec));
+  std::set<AccountKey> keys;
+  for (const auto& entry : net) keys.insert(entry.first);
+  MARKET_ASSIGN_OR_RETURN(LockedAccounts accounts, LockAccounts(tx, keys));
+  PostedTransfer posted;
+  MARKET_ASSIGN_OR_RETURN(posted.balances, ApplyNet(net, accounts));
+  posted.id = AppendTransfers(tx, {{&spec, &net}}, accounts).front();
   return posted;
 }
 

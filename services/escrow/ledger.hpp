@@ -6,14 +6,21 @@
 //       .kind = "fund", .contract_id = contract.id, .milestone_id = milestone.id,
 //       .legs = {{Wallet(client_id, "EUR"), -amount}, {Escrow(contract.id, "EUR"), amount}}}));
 //
-// PostTransfer locks every account it touches in id order (one statement), checks under those
-// locks that no wallet or escrow balance would go negative, then appends the transfer and its
-// legs and moves the balances in a second statement. The database refuses an unbalanced
-// transfer at commit and any UPDATE or DELETE of transfers and legs (migrations/001_ledger.sql).
+// PostTransfer locks every account it touches in id order (one statement, which also creates
+// the accounts not yet used), checks under those locks that no wallet or escrow balance would go
+// negative, then appends the transfer and its legs and moves the balances in a second
+// statement. The database refuses an unbalanced transfer and any UPDATE or DELETE of transfers
+// and legs (migrations/001_ledger.sql, 008_ledger_statement_checks.sql).
+//
+// The steps are also offered one by one, for a batch of movements that posts many transfers
+// with one lock statement and one append statement (movement_batch.hpp):
+//   NetOf each spec; LockAccounts over all of them; ApplyNet each in turn (a refused one leaves
+//   the balances as they were); AppendTransfers for the accepted ones.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -75,6 +82,38 @@ struct PostedTransfer {
   // Every touched account's balance after the transfer.
   std::map<AccountKey, std::int64_t> balances;
 };
+
+// A transfer's legs netted per account, zero nets dropped.
+using NetLegs = std::map<AccountKey, std::int64_t>;
+
+// internal when the legs do not balance per currency or net to nothing (a bug in the caller).
+StatusOr<NetLegs> NetOf(const TransferSpec& spec);
+
+struct LockedAccount {
+  std::int64_t id = 0;
+  std::int64_t balance = 0;
+};
+using LockedAccounts = std::map<AccountKey, LockedAccount>;
+
+// Locks `accounts` in id order and reads their balances under the locks; the accounts not used
+// before are created in the same statement (new rows are the creator's until it commits).
+StatusOr<LockedAccounts> LockAccounts(pqxx::work& tx, const std::set<AccountKey>& accounts);
+
+// Adds `net` to the locked balances and returns each touched account's balance after it.
+// out_of_range when a balance would leave the int64 range; failed_precondition "insufficient
+// funds ..." when a wallet or escrow balance would go negative. On error nothing changes.
+StatusOr<std::map<AccountKey, std::int64_t>> ApplyNet(const NetLegs& net, LockedAccounts& accounts);
+
+struct TransferToAppend {
+  const TransferSpec* spec;
+  const NetLegs* net;
+};
+
+// Appends the transfers and their legs and adds the legs to the stored balances, in one
+// statement; returns the transfers' ids in order. Every account must be in `accounts`.
+std::vector<std::int64_t> AppendTransfers(pqxx::work& tx,
+                                          const std::vector<TransferToAppend>& transfers,
+                                          const LockedAccounts& accounts);
 
 // internal when the legs do not balance per currency (a bug in the caller). failed_precondition
 // "insufficient funds ..." when a wallet or escrow balance would go negative; nothing is
