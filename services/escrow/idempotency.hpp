@@ -17,6 +17,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <google/protobuf/message.h>
 #include <pqxx/result>
@@ -53,5 +55,26 @@ StatusOr<bool> FindStoredAnswer(pg::Pool& pool, const pg::TxOptions& options,
 // answer or the stored one. A key reused for a different request is already_exists.
 Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencyScope& scope,
                google::protobuf::Message& response, const std::function<Status(pqxx::work&)>& body);
+
+// The same steps for a batch of calls in one transaction (movement_batch.hpp), each one
+// statement for the whole batch.
+//
+// Claims every scope's key (as RunOnce does, a key held by a running transaction waits for its
+// COMMIT). Each claim is the new row's place (its ctid), or empty where the key was taken
+// already. The scopes' keys must differ.
+using KeyClaim = std::string;
+std::vector<KeyClaim> ClaimKeys(pqxx::work& tx, const std::vector<const IdempotencyScope*>& scopes);
+
+// For keys ClaimKeys found taken: OkStatus with `responses[i]` holding the stored answer, or
+// already_exists when the key was used for a different request.
+std::vector<Status> ReadStoredAnswers(pqxx::work& tx,
+                                      const std::vector<const IdempotencyScope*>& scopes,
+                                      const std::vector<google::protobuf::Message*>& responses);
+
+// Stores the answers of the calls that moved money with their claims, and frees the claims of
+// the calls that failed, so that a retry runs afresh. Only in the claiming transaction.
+void SettleKeys(pqxx::work& tx,
+                const std::vector<std::pair<KeyClaim, const google::protobuf::Message*>>& answered,
+                const std::vector<KeyClaim>& released);
 
 }  // namespace market::escrow

@@ -1,0 +1,196 @@
+#include "movement_batch.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <utility>
+
+#include "market/common/log.hpp"
+
+namespace market::escrow {
+namespace {
+
+// The transfers of one prepared movement, netted, and what posting them gave.
+struct Prepared {
+  MovementPlan plan;
+  std::vector<NetLegs> nets;
+  std::vector<PostedTransfer> posted;
+  bool accepted = false;
+};
+
+// An "insufficient funds" refusal in the caller's words, when its plan has them.
+Status Refusal(const Status& status, const MovementPlan& plan) {
+  if (status.code() != StatusCode::kFailedPrecondition || plan.refusal.empty()) return status;
+  return FailedPreconditionError(plan.refusal);
+}
+
+}  // namespace
+
+metrics::Gauge& MovementsInFlight() {
+  static metrics::Gauge& gauge = metrics::DefaultRegistry().GetGauge(
+      "market_escrow_movements_in_flight", "Money movements queued or in a running batch.");
+  return gauge;
+}
+
+metrics::Histogram& MovementBatchSizes() {
+  static metrics::Histogram& histogram = metrics::DefaultRegistry().GetHistogram(
+      "market_escrow_movement_batch_size", "Money movements per batch transaction.", {},
+      {1, 2, 4, 8, 16, 32, 64, 128, 256});
+  return histogram;
+}
+
+MovementBatcher::MovementBatcher(pg::Pool& pool, BatchCombinerOptions options)
+    : pool_(pool),
+      in_flight_(MovementsInFlight()),
+      batch_sizes_(MovementBatchSizes()),
+      combiner_(
+          options, [](const Movement& movement) { return movement.lock_key; },
+          [this](const Batch& movements) { return RunBatch(movements); }) {}
+
+Status MovementBatcher::Run(Movement movement) {
+  in_flight_.Add(1);
+  Status status = combiner_.Submit(std::move(movement));
+  in_flight_.Add(-1);
+  return status;
+}
+
+std::vector<Status> MovementBatcher::RunBatch(const Batch& movements) {
+  batch_sizes_.Observe(static_cast<double>(movements.size()));
+  StatusOr<std::vector<Status>> together = RunInOneTransaction(movements);
+  if (together.ok()) return std::move(*together);
+  if (movements.size() == 1) return {together.status()};
+  log::Info("a movement batch failed as a whole; its movements run alone",
+            {{"movements", movements.size()}, {"error", together.status().ToString()}});
+  std::vector<Status> answers;
+  answers.reserve(movements.size());
+  for (const Movement* movement : movements) answers.push_back(RunAlone(*movement));
+  return answers;
+}
+
+Status MovementBatcher::RunAlone(const Movement& movement) {
+  return RunOnce(pool_, pg::TxOptions{.deadline = movement.deadline}, movement.scope,
+                 *movement.response, [&](pqxx::work& tx) -> Status {
+                   MARKET_ASSIGN_OR_RETURN(const MovementPlan plan, movement.prepare(tx));
+                   std::vector<PostedTransfer> posted;
+                   for (const TransferSpec& spec : plan.transfers) {
+                     StatusOr<PostedTransfer> one = PostTransfer(tx, spec);
+                     if (!one.ok()) return Refusal(one.status(), plan);
+                     posted.push_back(std::move(*one));
+                   }
+                   return plan.finish ? plan.finish(tx, posted) : OkStatus();
+                 });
+}
+
+StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& movements) {
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  for (const Movement* movement : movements) deadline = std::min(deadline, movement->deadline);
+  const std::size_t n = movements.size();
+  return pg::InTransaction(
+      pool_, pg::TxOptions{.deadline = deadline, .generic_plans = true},
+      [&](pqxx::work& tx) -> StatusOr<std::vector<Status>> {
+        std::vector<Status> answers(n, OkStatus());
+        std::vector<const IdempotencyScope*> scopes;
+        for (const Movement* movement : movements) {
+          movement->response->Clear();
+          scopes.push_back(&movement->scope);
+        }
+
+        // 1. Keys. A taken key's stored answer is the call's answer, and it moves nothing.
+        const std::vector<KeyClaim> claims = ClaimKeys(tx, scopes);
+        std::vector<std::size_t> taken;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (claims[i].empty()) taken.push_back(i);
+        }
+        if (!taken.empty()) {
+          std::vector<const IdempotencyScope*> taken_scopes;
+          std::vector<google::protobuf::Message*> taken_responses;
+          for (const std::size_t i : taken) {
+            taken_scopes.push_back(scopes[i]);
+            taken_responses.push_back(movements[i]->response);
+          }
+          const std::vector<Status> stored = ReadStoredAnswers(tx, taken_scopes, taken_responses);
+          for (std::size_t t = 0; t < taken.size(); ++t) answers[taken[t]] = stored[t];
+        }
+
+        // 2. Each movement's own rows, locked in lock-key order so that two batches (or a batch
+        // and a lone call) take them in the same order.
+        std::vector<std::size_t> by_lock_key(n);
+        std::iota(by_lock_key.begin(), by_lock_key.end(), 0);
+        std::sort(by_lock_key.begin(), by_lock_key.end(), [&](std::size_t a, std::size_t b) {
+          return movements[a]->lock_key < movements[b]->lock_key;
+        });
+        std::vector<Prepared> prepared(n);
+        std::set<AccountKey> accounts_touched;
+        for (const std::size_t i : by_lock_key) {
+          if (claims[i].empty()) continue;
+          StatusOr<MovementPlan> plan = movements[i]->prepare(tx);
+          if (!plan.ok()) {
+            answers[i] = plan.status();
+            continue;
+          }
+          prepared[i].plan = std::move(*plan);
+          for (const TransferSpec& spec : prepared[i].plan.transfers) {
+            StatusOr<NetLegs> net = NetOf(spec);
+            if (!net.ok()) {
+              answers[i] = net.status();
+              break;
+            }
+            for (const auto& entry : *net) accounts_touched.insert(entry.first);
+            prepared[i].nets.push_back(std::move(*net));
+          }
+          prepared[i].accepted = answers[i].ok();
+        }
+
+        // 3 and 4. The accounts, then the movements in the order they came.
+        LockedAccounts accounts;
+        if (!accounts_touched.empty()) {
+          MARKET_ASSIGN_OR_RETURN(accounts, LockAccounts(tx, accounts_touched));
+        }
+        std::vector<TransferToAppend> to_append;
+        for (std::size_t i = 0; i < n; ++i) {
+          Prepared& p = prepared[i];
+          if (!p.accepted) continue;
+          const LockedAccounts before = accounts;
+          for (std::size_t t = 0; t < p.nets.size(); ++t) {
+            StatusOr<std::map<AccountKey, std::int64_t>> after = ApplyNet(p.nets[t], accounts);
+            if (!after.ok()) {
+              accounts = before;
+              answers[i] = Refusal(after.status(), p.plan);
+              p.accepted = false;
+              break;
+            }
+            p.posted.push_back({.id = 0, .balances = std::move(*after)});
+          }
+          if (!p.accepted) continue;
+          for (std::size_t t = 0; t < p.nets.size(); ++t) {
+            to_append.push_back({&p.plan.transfers[t], &p.nets[t]});
+          }
+        }
+
+        // 5 and 6. The transfers, then the state each accepted movement pays for.
+        const std::vector<std::int64_t> ids = to_append.empty()
+                                                  ? std::vector<std::int64_t>{}
+                                                  : AppendTransfers(tx, to_append, accounts);
+        std::size_t next_id = 0;
+        std::vector<std::pair<KeyClaim, const google::protobuf::Message*>> answered;
+        std::vector<KeyClaim> released;
+        for (std::size_t i = 0; i < n; ++i) {
+          Prepared& p = prepared[i];
+          if (claims[i].empty()) continue;
+          if (!p.accepted) {
+            released.push_back(claims[i]);
+            movements[i]->response->Clear();
+            continue;
+          }
+          for (PostedTransfer& posted : p.posted) posted.id = ids.at(next_id++);
+          if (p.plan.finish) MARKET_RETURN_IF_ERROR(p.plan.finish(tx, p.posted));
+          answered.emplace_back(claims[i], movements[i]->response);
+        }
+
+        // 7. Keys again: answers kept, refused calls' keys free for a retry.
+        SettleKeys(tx, answered, released);
+        return answers;
+      });
+}
+
+}  // namespace market::escrow
