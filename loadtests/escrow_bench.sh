@@ -31,5 +31,6 @@ movements=$("$bench" "$admin_dsn" "$clients" "$seconds" movements)
 echo "escrow $movements"
 mps=$(echo "$movements" | sed -E 's/.*: ([0-9]+)\/s.*/\1/')
 echo "ratio escrow movements / pgbench tps: $(awk -v m="$mps" -v t="$tps" 'BEGIN {printf "%.2f", m / t}')"
+echo "escrow $("$bench" "$admin_dsn" "$clients" "$seconds" movements-alone)"
 echo "escrow $("$bench" "$admin_dsn" "$clients" "$seconds" fee-sharded)"
 echo "escrow $("$bench" "$admin_dsn" "$clients" "$seconds" fee-single-row)"

@@ -5,15 +5,18 @@
 //
 // MODE:
 //   movements         each client funds one of its contracts from a client wallet, then
-//                     releases it to a freelancer with the platform fee: each movement is one
-//                     transaction with its idempotency key, exactly as the service runs it
-//                     (RunOnce + PostTransfer), durable commits.
+//                     releases it to a freelancer with the platform fee, each movement with its
+//                     idempotency key, through the MovementBatcher as the service runs them
+//                     (concurrent movements share a transaction), durable commits.
+//   movements-alone   the same, one transaction per movement (RunOnce + PostTransfer), as the
+//                     service ran them before the batches, for comparison.
 //   fee-sharded       releases only, their fee legs on the sharded fee revenue accounts.
 //   fee-single-row    the same with every fee leg on one account row, for comparison.
 //
 // Prints "<mode> <count> in <seconds> s: <rate>/s".
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <random>
 #include <string>
@@ -29,6 +32,7 @@
 #include "market/pg/conninfo.hpp"
 #include "market/pg/migrations.hpp"
 #include "market/pg/transaction.hpp"
+#include "movement_batch.hpp"
 
 namespace {
 
@@ -36,6 +40,24 @@ using market::escrow::AccountKey;
 using market::escrow::AccountKind;
 
 constexpr std::int64_t kAmount = 10000;
+
+// 100,000 wallets each topped up once (200,000 legs) with 100,000 answered idempotency keys.
+constexpr std::string_view kHistory = R"(
+  INSERT INTO accounts (kind, owner, currency, balance)
+  SELECT 'wallet', 'history-' || g, 'USD', 100 FROM generate_series(1, 100000) AS g;
+  INSERT INTO accounts (kind, owner, currency, balance)
+  VALUES ('funding_clearing', 'history', 'USD', -10000000);
+  INSERT INTO transfers (id, kind) SELECT g, 'top_up' FROM generate_series(1, 100000) AS g;
+  SELECT setval('transfers_id_seq', 100000);
+  INSERT INTO legs (transfer_id, account_id, currency, amount)
+  SELECT t.id, x.account, 'USD', x.amount
+  FROM transfers t
+  JOIN accounts a ON a.kind = 'wallet' AND a.owner = 'history-' || t.id
+  CROSS JOIN (SELECT id FROM accounts WHERE kind = 'funding_clearing' AND owner = 'history') f
+  CROSS JOIN LATERAL (VALUES (a.id, 100::bigint), (f.id, -100::bigint)) AS x(account, amount);
+  INSERT INTO idempotency_keys (caller, method, key, request_hash, response)
+  SELECT 'history-' || g, 'TopUpWallet', 'top-up-1', md5(g::text), ''
+  FROM generate_series(1, 100000) AS g;)";
 constexpr std::int64_t kFee = 1000;
 
 std::string Id(std::mt19937_64& random) {
@@ -48,7 +70,9 @@ std::string Id(std::mt19937_64& random) {
   return id;
 }
 
-market::Status Move(market::pg::Pool& pool, const std::string& caller, const std::string& key,
+// One movement under its idempotency key: through `batcher` when given, else alone.
+market::Status Move(market::pg::Pool& pool, market::escrow::MovementBatcher* batcher,
+                    const std::string& caller, const std::string& key,
                     const market::escrow::TransferSpec& spec) {
   market::escrow::v1::FundMilestoneRequest request;
   request.set_idempotency_key(key);
@@ -57,9 +81,18 @@ market::Status Move(market::pg::Pool& pool, const std::string& caller, const std
   auto scope = market::escrow::ScopeOf(caller, spec.kind, request);
   if (!scope.ok()) return scope.status();
   market::escrow::v1::FundMilestoneResponse response;
-  return market::escrow::RunOnce(pool, {}, *scope, response, [&](pqxx::work& tx) {
-    return market::escrow::PostTransfer(tx, spec).status();
-  });
+  if (batcher == nullptr) {
+    return market::escrow::RunOnce(pool, {}, *scope, response, [&](pqxx::work& tx) {
+      return market::escrow::PostTransfer(tx, spec).status();
+    });
+  }
+  return batcher->Run(
+      {.scope = std::move(*scope),
+       .response = &response,
+       .lock_key = spec.contract_id.empty() ? caller : spec.contract_id,
+       .prepare = [&](pqxx::work&) -> market::StatusOr<market::escrow::MovementPlan> {
+         return market::escrow::MovementPlan{.transfers = {spec}, .refusal = {}, .finish = {}};
+       }});
 }
 
 }  // namespace
@@ -67,7 +100,7 @@ market::Status Move(market::pg::Pool& pool, const std::string& caller, const std
 int main(int argc, char** argv) {
   if (argc != 5) {
     std::cerr << "usage: escrow_ledger_bench ADMIN_DSN CLIENTS SECONDS "
-                 "movements|fee-sharded|fee-single-row\n";
+                 "movements|movements-alone|fee-sharded|fee-single-row\n";
     return 2;
   }
   const std::string admin_dsn = argv[1];
@@ -85,8 +118,40 @@ int main(int argc, char** argv) {
   }
   auto dsn = market::pg::OverrideConninfo(admin_dsn, {{"user", schema}, {"password", password}});
   market::pg::Pool pool({.dsn = *dsn, .max_connections = static_cast<std::size_t>(clients) + 1});
+  // Writers and batch size as the service's settings (escrow_app.cpp), from the same variables.
+  const auto setting = [](const char* name, std::size_t fallback) {
+    const char* value = std::getenv(name);
+    return value == nullptr ? fallback : static_cast<std::size_t>(std::stoul(value));
+  };
+  market::escrow::MovementBatcher batched(
+      pool, {.max_batch = setting("MARKET_ESCROW_MOVE_BATCH", 32),
+             .max_writers = setting("MARKET_ESCROW_MOVE_WRITERS", 2)});
+  market::escrow::MovementBatcher* const batcher = mode == "movements-alone" ? nullptr : &batched;
+  const bool movements = mode == "movements" || mode == "movements-alone";
   if (auto status = market::pg::ApplyMigrations(
           pool, schema, {&market::events::OutboxMigrations(), &market::migrations::escrow()});
+      !status.ok()) {
+    std::cerr << status.ToString() << "\n";
+    return 1;
+  }
+
+  // A ledger with a history, as a service has after some months: PostgreSQL plans (and caches
+  // plans) by table sizes, and on near-empty tables it would pick scans no busy ledger gets.
+  if (auto status = market::pg::InTransaction(pool, {},
+                                              [](pqxx::work& tx) {
+                                                tx.exec(std::string(kHistory));
+                                                return market::OkStatus();
+                                              });
+      !status.ok()) {
+    std::cerr << status.ToString() << "\n";
+    return 1;
+  }
+  if (auto status = market::pg::InTransaction(
+          pool, {},
+          [](pqxx::work& tx) {
+            tx.exec("ANALYZE accounts; ANALYZE transfers; ANALYZE legs; ANALYZE idempotency_keys");
+            return market::OkStatus();
+          });
       !status.ok()) {
     std::cerr << status.ToString() << "\n";
     return 1;
@@ -97,7 +162,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < clients; ++i) {
     payers.push_back(Id(random));
     const auto funded = Move(
-        pool, payers.back(), "seed",
+        pool, nullptr, payers.back(), "seed",
         {.kind = "top_up",
          .contract_id = "",
          .milestone_id = "",
@@ -125,8 +190,8 @@ int main(int argc, char** argv) {
             mode == "fee-single-row"
                 ? AccountKey{AccountKind::kFeeRevenue, "single", "USD"}
                 : market::escrow::Platform(AccountKind::kFeeRevenue, "USD", contract);
-        if (mode == "movements") {
-          const auto status = Move(pool, payer, "fund-" + std::to_string(n),
+        if (movements) {
+          const auto status = Move(pool, batcher, payer, "fund-" + std::to_string(n),
                                    {.kind = "fund",
                                     .contract_id = contract,
                                     .milestone_id = "",
@@ -137,12 +202,12 @@ int main(int argc, char** argv) {
         // In the fee modes the release's money comes straight from the payer's wallet, so the
         // fee account is the only row the clients share.
         const auto released =
-            Move(pool, payer, "release-" + std::to_string(n),
+            Move(pool, batcher, payer, "release-" + std::to_string(n),
                  {.kind = "release",
                   .contract_id = contract,
                   .milestone_id = "",
-                  .legs = {{mode == "movements" ? market::escrow::Escrow(contract, "USD")
-                                                : market::escrow::Wallet(payer, "USD"),
+                  .legs = {{movements ? market::escrow::Escrow(contract, "USD")
+                                      : market::escrow::Wallet(payer, "USD"),
                             -kAmount},
                            {fee, kFee},
                            {market::escrow::Wallet(freelancer, "USD"), kAmount - kFee}}});
@@ -162,8 +227,11 @@ int main(int argc, char** argv) {
   stop = true;
   for (auto& thread : threads) thread.join();
   const long long counted = end_count - start_count;
+  const auto batches = market::escrow::MovementBatchSizes().Take();
+  const auto batch_count = batches.cumulative.back();
   std::cout << mode << " " << counted << " in " << elapsed
             << " s: " << static_cast<long long>(counted / elapsed) << "/s (failed " << failed
-            << ")\n";
+            << ", mean batch "
+            << (batch_count == 0 ? 1.0 : batches.sum / static_cast<double>(batch_count)) << ")\n";
   return failed > 0 ? 1 : 0;
 }
