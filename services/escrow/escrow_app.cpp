@@ -9,12 +9,17 @@ namespace market::escrow {
 
 Status EscrowApp::Configure(config::Env& env) {
   defaults_ = PolicyDefaults::FromEnv(env);
+  movement_batches_.max_writers =
+      static_cast<std::size_t>(env.Int("MARKET_ESCROW_MOVE_WRITERS", 2, 1, 64));
+  movement_batches_.max_batch =
+      static_cast<std::size_t>(env.Int("MARKET_ESCROW_MOVE_BATCH", 32, 1, 256));
   return OkStatus();
 }
 
 Status EscrowApp::Start(runtime::ServiceParts& parts, connect::Router& router) {
   payouts_ = std::make_unique<PayoutSender>(parts.pg, payout_provider_);
-  service_ = std::make_unique<EscrowService>(parts.pg, payments_, *payouts_, defaults_);
+  service_ =
+      std::make_unique<EscrowService>(parts.pg, payments_, *payouts_, defaults_, movement_batches_);
   v1::Register(router, *service_);
   approver_ = std::make_unique<AutoApprover>(parts.pg);
   parts.background.Add({.name = "escrow-auto-approve", .interval = std::chrono::seconds(1)},

@@ -28,6 +28,7 @@ class EscrowApp final : public runtime::Service {
  private:
   SandboxPaymentProvider payments_;
   PolicyDefaults defaults_;
+  BatchCombinerOptions movement_batches_;
   SandboxPayoutProvider payout_provider_;
   std::unique_ptr<PayoutSender> payouts_;
   std::unique_ptr<EscrowService> service_;

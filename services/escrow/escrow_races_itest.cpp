@@ -17,6 +17,7 @@
 #include "market/listings/v1/listings.pb.h"
 #include "market/redis/client.hpp"
 #include "market/testing/redis.hpp"
+#include "movement_batch.hpp"
 
 namespace market::escrow::itest {
 namespace {
@@ -278,6 +279,7 @@ TEST_CASE("many clients moving money at once with duplicate keys keep the ledger
   std::mutex mutex;
   std::map<std::string, std::int64_t> topped_up;  // successful top-up keys per client id
   std::atomic<int> successes{0}, refusals{0}, unexpected{0};
+  const auto batches_before = MovementBatchSizes().Take();
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
@@ -331,6 +333,13 @@ TEST_CASE("many clients moving money at once with duplicate keys keep the ledger
   CHECK(unexpected == 0);
   CHECK(successes > 0);
   CHECK(refusals > 0);
+  // Funds and approvals ran in batches (movement_batch.hpp), so the rules above held for
+  // movements sharing a transaction too, not only for movements alone.
+  const auto batches = MovementBatchSizes().Take();
+  const double movements = batches.sum - batches_before.sum;
+  const auto count = batches.cumulative.back() - batches_before.cumulative.back();
+  INFO("movements " << movements << " in " << count << " batches");
+  CHECK(movements > static_cast<double>(count));
 
   const auto check = escrow.CheckLedger();
   CHECK(check.ok());

@@ -57,8 +57,12 @@ StatusOr<std::optional<std::pair<std::int64_t, std::string>>> ReadPageToken(
 }  // namespace
 
 EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSender& payouts,
-                             PolicyDefaults defaults)
-    : pool_(pool), payments_(payments), payouts_(payouts), defaults_(defaults) {}
+                             PolicyDefaults defaults, BatchCombinerOptions movement_batches)
+    : pool_(pool),
+      payments_(payments),
+      payouts_(payouts),
+      defaults_(defaults),
+      movements_(pool, movement_batches) {}
 
 Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
                                   const v1::TopUpWalletRequest& request,

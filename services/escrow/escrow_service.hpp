@@ -21,6 +21,7 @@
 #include "market/escrow/v1/escrow.connect.h"
 #include "market/escrow/v1/escrow.pb.h"
 #include "market/pg/pool.hpp"
+#include "movement_batch.hpp"
 #include "payment_provider.hpp"
 #include "payouts.hpp"
 #include "policy_defaults.hpp"
@@ -31,8 +32,10 @@ class EscrowService final : public v1::EscrowServiceBase {
  public:
   // `pool`, `payments` and `payouts` must outlive the service. `defaults` fill the timers a
   // CreateContract request leaves unset.
+  // `movement_batches`: how FundMilestone and ApproveMilestone share transactions
+  // (movement_batch.hpp).
   EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSender& payouts,
-                PolicyDefaults defaults = {});
+                PolicyDefaults defaults = {}, BatchCombinerOptions movement_batches = {});
 
   Status TopUpWallet(const connect::CallContext& ctx, const v1::TopUpWalletRequest& request,
                      v1::TopUpWalletResponse& response) override;
@@ -114,6 +117,7 @@ class EscrowService final : public v1::EscrowServiceBase {
   PaymentProvider& payments_;
   PayoutSender& payouts_;
   const PolicyDefaults defaults_;
+  MovementBatcher movements_;
 };
 
 }  // namespace market::escrow

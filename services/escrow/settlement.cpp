@@ -10,46 +10,59 @@
 
 namespace market::escrow {
 
-StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract,
-                                  MilestoneRecord& milestone, std::int64_t gross, bool automatic) {
+StatusOr<PlannedRelease> PlanReleaseOf(pqxx::work& tx, const ContractRecord& contract,
+                                       const MilestoneRecord& milestone, std::int64_t gross) {
   if (gross <= 0 || gross > milestone.held) {
     return InternalError("a release beyond the held amount was refused");
   }
   // Withholding follows the freelancer's tax status at the moment of release (money rule 6:
   // its leg is part of the release's one transfer).
   const TaxStanding tax = TaxStandingOf(tx, contract.freelancer_id, contract.freelancer_country);
-  MARKET_ASSIGN_OR_RETURN(const ReleasePlan plan,
-                          PlanRelease(contract, gross, tax.withholding_bps));
-  MARKET_ASSIGN_OR_RETURN(const PostedTransfer posted,
-                          PostTransfer(tx, {.kind = "release",
-                                            .contract_id = contract.id,
-                                            .milestone_id = milestone.id,
-                                            .legs = plan.legs}));
-  milestone.held -= gross;
-  milestone.released += gross;
+  MARKET_ASSIGN_OR_RETURN(ReleasePlan plan, PlanRelease(contract, gross, tax.withholding_bps));
+  TransferSpec transfer{.kind = "release",
+                        .contract_id = contract.id,
+                        .milestone_id = milestone.id,
+                        .legs = plan.legs};
+  return PlannedRelease{.gross = gross, .plan = std::move(plan), .transfer = std::move(transfer)};
+}
+
+StatusOr<v1::Release> RecordRelease(pqxx::work& tx, const ContractRecord& contract,
+                                    MilestoneRecord& milestone, const PlannedRelease& release,
+                                    std::int64_t transfer_id, bool automatic) {
+  milestone.held -= release.gross;
+  milestone.released += release.gross;
   v1::MilestoneReleased event;
   event.set_contract_id(contract.id);
   event.set_milestone_id(milestone.id);
   event.set_freelancer_id(contract.freelancer_id);
-  ToProto(plan, contract, posted.id, *event.mutable_release());
+  ToProto(release.plan, contract, transfer_id, *event.mutable_release());
   event.set_automatic(automatic);
   MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, contract.id, event));
   return event.release();
 }
 
-Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
-                  std::int64_t amount) {
-  if (amount == 0) return OkStatus();
-  if (amount < 0 || amount > milestone.held) {
+StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract,
+                                  MilestoneRecord& milestone, std::int64_t gross, bool automatic) {
+  MARKET_ASSIGN_OR_RETURN(const PlannedRelease release,
+                          PlanReleaseOf(tx, contract, milestone, gross));
+  MARKET_ASSIGN_OR_RETURN(const PostedTransfer posted, PostTransfer(tx, release.transfer));
+  return RecordRelease(tx, contract, milestone, release, posted.id, automatic);
+}
+
+StatusOr<TransferSpec> RefundTransferOf(const ContractRecord& contract,
+                                        const MilestoneRecord& milestone, std::int64_t amount) {
+  if (amount <= 0 || amount > milestone.held) {
     return InternalError("a refund beyond the held amount was refused");
   }
-  MARKET_RETURN_IF_ERROR(
-      PostTransfer(tx, {.kind = "refund",
-                        .contract_id = contract.id,
-                        .milestone_id = milestone.id,
-                        .legs = {{Escrow(contract.id, contract.currency), -amount},
-                                 {Wallet(contract.client_id, contract.currency), amount}}})
-          .status());
+  return TransferSpec{.kind = "refund",
+                      .contract_id = contract.id,
+                      .milestone_id = milestone.id,
+                      .legs = {{Escrow(contract.id, contract.currency), -amount},
+                               {Wallet(contract.client_id, contract.currency), amount}}};
+}
+
+Status RecordRefund(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
+                    std::int64_t amount) {
   milestone.held -= amount;
   milestone.refunded += amount;
   v1::MilestoneRefunded event;
@@ -58,6 +71,15 @@ Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecor
   event.set_client_id(contract.client_id);
   *event.mutable_amount() = MoneyProto(contract.currency, amount);
   return events::Enqueue(tx, kEventSource, contract.id, event);
+}
+
+Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
+                  std::int64_t amount) {
+  if (amount == 0) return OkStatus();
+  MARKET_ASSIGN_OR_RETURN(const TransferSpec transfer,
+                          RefundTransferOf(contract, milestone, amount));
+  MARKET_RETURN_IF_ERROR(PostTransfer(tx, transfer).status());
+  return RecordRefund(tx, contract, milestone, amount);
 }
 
 std::int64_t RollHeld(MilestoneRecord& milestone, MilestoneRecord& next, std::int64_t amount) {

@@ -14,6 +14,7 @@
 #include <pqxx/transaction>
 
 #include "contract_repository.hpp"
+#include "ledger.hpp"
 #include "market/common/statusor.hpp"
 #include "market/escrow/v1/escrow.pb.h"
 #include "release_plan.hpp"
@@ -30,6 +31,26 @@ StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract
 // Returns `amount` of the milestone's held amount to the client's wallet.
 Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
                   std::int64_t amount);
+
+// The two halves of each, for a movement whose transfer another step posts (movement_batch.hpp):
+// the transfer to post, then what follows once it is posted.
+struct PlannedRelease {
+  std::int64_t gross = 0;
+  ReleasePlan plan;
+  TransferSpec transfer;
+};
+StatusOr<PlannedRelease> PlanReleaseOf(pqxx::work& tx, const ContractRecord& contract,
+                                       const MilestoneRecord& milestone, std::int64_t gross);
+// Moves the milestone's amounts (in memory) and enqueues MilestoneReleased.
+StatusOr<v1::Release> RecordRelease(pqxx::work& tx, const ContractRecord& contract,
+                                    MilestoneRecord& milestone, const PlannedRelease& release,
+                                    std::int64_t transfer_id, bool automatic);
+
+StatusOr<TransferSpec> RefundTransferOf(const ContractRecord& contract,
+                                        const MilestoneRecord& milestone, std::int64_t amount);
+// Moves the milestone's amounts (in memory) and enqueues MilestoneRefunded.
+Status RecordRefund(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
+                    std::int64_t amount);
 
 // Moves `amount` of the milestone's held amount to `next` (same escrow account, so no transfer):
 // up to what `next` still lacks; returns how much moved.
