@@ -150,11 +150,18 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
         for (std::size_t i = 0; i < n; ++i) {
           Prepared& p = prepared[i];
           if (!p.accepted) continue;
-          const LockedAccounts before = accounts;
+          // A refused transfer changes nothing (ApplyNet), but the movement's earlier ones have:
+          // their balances are put back from `undo`.
+          std::vector<std::pair<AccountKey, std::int64_t>> undo;
           for (std::size_t t = 0; t < p.nets.size(); ++t) {
+            for (const auto& entry : p.nets[t]) {
+              undo.emplace_back(entry.first, accounts.at(entry.first).balance);
+            }
             StatusOr<std::map<AccountKey, std::int64_t>> after = ApplyNet(p.nets[t], accounts);
             if (!after.ok()) {
-              accounts = before;
+              for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+                accounts[it->first].balance = it->second;
+              }
               answers[i] = Refusal(after.status(), p.plan);
               p.accepted = false;
               break;
