@@ -128,6 +128,26 @@ std::vector<std::string> PostJobs(int count, const std::string& stream,
   throw std::runtime_error("bidding did not apply the job events in time");
 }
 
+// A history, as a marketplace has: 100,000 jobs that no longer take bids, copies of `job_id`.
+// PostgreSQL plans by table sizes: on a table of 10 or 1,000 jobs it reads every row to lock a
+// few, where a table in use gets index probes.
+void AddClosedJobs(market::testing::StartedService& service, const std::string& job_id) {
+  pqxx::connection connection(service.database().dsn);
+  {
+    pqxx::work tx(connection);
+    tx.exec("SET search_path TO " + tx.quote_name(service.database().schema));
+    tx.exec_params(
+        "INSERT INTO jobs SELECT (jsonb_populate_record(NULL::jobs, to_jsonb(j) || "
+        "jsonb_build_object('id', gen_random_uuid(), 'status', 'closed'))).* "
+        "FROM jobs j CROSS JOIN generate_series(1, 100000) WHERE j.id = $1",
+        job_id);
+    tx.commit();
+  }
+  pqxx::nontransaction analyze(connection);
+  analyze.exec("SET search_path TO " + analyze.quote_name(service.database().schema));
+  analyze.exec("ANALYZE jobs");
+}
+
 // A Lua string literal holding `bytes` exactly (decimal escapes: protobuf is binary).
 std::string LuaString(const std::string& bytes) {
   std::string literal = "\"";
@@ -257,6 +277,7 @@ int main(int argc, char** argv) {
   auto service = market::testing::StartService(bidding::kIdentity, market::migrations::bidding(),
                                                std::make_unique<bidding::BiddingApp>(), env);
   const std::vector<std::string> jobs = PostJobs(job_count, stream, service, random);
+  AddClosedJobs(service, jobs.front());
 
   // Every call must be a placement that passes every rule, so no freelancer may bid twice on a
   // job: a freelancer bids on min(JOBS, 10) distinct jobs and the next call is a new freelancer.
