@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Escrow money movements per second against pgbench's tpcb-like transactions per second, on the
 # same private PostgreSQL in the same run with the same number of clients, durable commits
-# (synchronous_commit on, fsync on) for both; for each client count in CLIENTS: movements
-# batched as the service runs them, movements one transaction each (as before the batches),
-# then releases through the platform fee revenue, sharded (as the service runs) and on a single
-# row. Movements are batched from concurrent calls, so the ratio grows with the clients; each
+# (synchronous_commit on, fsync on) for both; for each client count in CLIENTS: ledger movements
+# batched as the service runs them, the same one transaction each (as before the batches), the
+# same money through the service's handlers (fund, submit, approve: milestone rows and events
+# included), then releases through the platform fee revenue, sharded (as the service runs) and
+# on a single row. Movements are batched from concurrent calls, so the ratio grows with the clients; each
 # count gets its own pgbench run.
 #
 #   loadtests/escrow_bench.sh [BUILD_DIR]
@@ -37,6 +38,11 @@ for clients in $client_counts; do
   echo "ratio escrow movements / pgbench tps, $clients clients:" \
     "$(awk -v m="$mps" -v t="$tps" 'BEGIN {printf "%.2f", m / t}')"
   echo "escrow $("$bench" "$admin_dsn" "$clients" "$seconds" movements-alone)"
+  milestones=$("$bench" "$admin_dsn" "$clients" "$seconds" milestones 2>/dev/null)
+  echo "escrow $milestones"
+  mps=$(echo "$milestones" | sed -E 's/.*: ([0-9]+)\/s.*/\1/')
+  echo "ratio escrow movements through the handlers / pgbench tps, $clients clients:" \
+    "$(awk -v m="$mps" -v t="$tps" 'BEGIN {printf "%.2f", m / t}')"
   echo "escrow $("$bench" "$admin_dsn" "$clients" "$seconds" fee-sharded)"
   echo "escrow $("$bench" "$admin_dsn" "$clients" "$seconds" fee-single-row)"
 done

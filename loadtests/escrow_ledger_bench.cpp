@@ -10,6 +10,11 @@
 //                     (concurrent movements share a transaction), durable commits.
 //   movements-alone   the same, one transaction per movement (RunOnce + PostTransfer), as the
 //                     service ran them before the batches, for comparison.
+//   milestones        the same money through the service's own handlers, in process (no HTTP):
+//                     CreateContract (20 milestones), then for each milestone FundMilestone,
+//                     SubmitMilestone and ApproveMilestone. Counted: the two movements (fund,
+//                     approve); the contract and the submission are not money, but their
+//                     transactions are in the time.
 //   fee-sharded       releases only, their fee legs on the sharded fee revenue accounts.
 //   fee-single-row    the same with every fee leg on one account row, for comparison.
 //
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "escrow_migrations.hpp"
+#include "escrow_service.hpp"
 #include "idempotency.hpp"
 #include "ledger.hpp"
 #include "market/escrow/v1/escrow.pb.h"
@@ -33,6 +39,9 @@
 #include "market/pg/migrations.hpp"
 #include "market/pg/transaction.hpp"
 #include "movement_batch.hpp"
+#include "payment_provider.hpp"
+#include "payout_provider.hpp"
+#include "payouts.hpp"
 
 namespace {
 
@@ -95,12 +104,76 @@ market::Status Move(market::pg::Pool& pool, market::escrow::MovementBatcher* bat
        }});
 }
 
+// A call's context as the service sees it once the token is checked.
+market::connect::CallContext As(const std::string& subject, market::auth::Role role) {
+  market::connect::CallContext ctx;
+  ctx.caller = market::auth::Principal{.subject = subject, .roles = {role}};
+  return ctx;
+}
+
+// One client's loop through the service's handlers: a contract of 20 milestones at a time, each
+// funded, submitted and approved. Adds each fund and approval to `done`, anything else to
+// `failed`.
+void RunMilestones(market::escrow::EscrowService& service, const std::string& payer,
+                   const std::string& freelancer, std::mt19937_64& random,
+                   const std::atomic<bool>& stop, std::atomic<long long>& done,
+                   std::atomic<long long>& failed) {
+  namespace v1 = market::escrow::v1;
+  using market::auth::Role;
+  const auto client = As(payer, Role::kClient);
+  const auto seller = As(freelancer, Role::kFreelancer);
+  const auto platform = As("bidding", Role::kService);
+  while (!stop) {
+    v1::CreateContractRequest terms;
+    terms.set_source(v1::CONTRACT_SOURCE_ACCEPTED_BID);
+    terms.set_source_id(Id(random));
+    terms.set_title("Benchmark contract");
+    terms.set_client_id(payer);
+    terms.set_client_country("DE");
+    terms.set_freelancer_id(freelancer);
+    terms.set_freelancer_country("AR");
+    terms.set_payout_currency("USD");
+    for (int m = 0; m < 20; ++m) {
+      v1::MilestoneTerms& milestone = *terms.add_milestones();
+      milestone.set_title("Milestone " + std::to_string(m + 1));
+      milestone.mutable_amount()->set_currency("USD");
+      milestone.mutable_amount()->set_minor_units(kAmount);
+    }
+    v1::CreateContractResponse created;
+    if (!service.CreateContract(platform, terms, created).ok()) {
+      ++failed;
+      continue;
+    }
+    for (const auto& milestone : created.contract().milestones()) {
+      if (stop) return;
+      v1::MilestoneRef ref;
+      ref.set_contract_id(created.contract().id());
+      ref.set_milestone_id(milestone.id());
+      v1::FundMilestoneRequest fund;
+      fund.set_idempotency_key("fund-" + milestone.id());
+      *fund.mutable_milestone() = ref;
+      v1::FundMilestoneResponse funded;
+      service.FundMilestone(client, fund, funded).ok() ? ++done : ++failed;
+      v1::SubmitMilestoneRequest submit;
+      submit.set_idempotency_key("submit-" + milestone.id());
+      *submit.mutable_milestone() = ref;
+      v1::SubmitMilestoneResponse submitted;
+      if (!service.SubmitMilestone(seller, submit, submitted).ok()) ++failed;
+      v1::ApproveMilestoneRequest approve;
+      approve.set_idempotency_key("approve-" + milestone.id());
+      *approve.mutable_milestone() = ref;
+      v1::ApproveMilestoneResponse approved;
+      service.ApproveMilestone(client, approve, approved).ok() ? ++done : ++failed;
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 5) {
     std::cerr << "usage: escrow_ledger_bench ADMIN_DSN CLIENTS SECONDS "
-                 "movements|movements-alone|fee-sharded|fee-single-row\n";
+                 "movements|movements-alone|milestones|fee-sharded|fee-single-row\n";
     return 2;
   }
   const std::string admin_dsn = argv[1];
@@ -128,6 +201,12 @@ int main(int argc, char** argv) {
              .max_writers = setting("MARKET_ESCROW_MOVE_WRITERS", 2)});
   market::escrow::MovementBatcher* const batcher = mode == "movements-alone" ? nullptr : &batched;
   const bool movements = mode == "movements" || mode == "movements-alone";
+  market::escrow::SandboxPaymentProvider payments;
+  market::escrow::SandboxPayoutProvider payout_provider;
+  market::escrow::PayoutSender payouts(pool, payout_provider);
+  market::escrow::EscrowService service(pool, payments, payouts, {},
+                                        {.max_batch = setting("MARKET_ESCROW_MOVE_BATCH", 32),
+                                         .max_writers = setting("MARKET_ESCROW_MOVE_WRITERS", 2)});
   if (auto status = market::pg::ApplyMigrations(
           pool, schema, {&market::events::OutboxMigrations(), &market::migrations::escrow()});
       !status.ok()) {
@@ -184,6 +263,10 @@ int main(int argc, char** argv) {
       const std::string& payer = payers[t];
       const std::string freelancer = Id(own);
       long long n = 0;
+      if (mode == "milestones") {
+        RunMilestones(service, payer, freelancer, own, stop, done, failed);
+        return;
+      }
       while (!stop) {
         const std::string contract = Id(own);
         const AccountKey fee =
