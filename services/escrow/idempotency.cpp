@@ -34,7 +34,7 @@ inline constexpr std::string_view kClaimKeys = R"(
   INSERT INTO idempotency_keys (caller, method, key, request_hash)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
   ON CONFLICT (caller, method, key) DO NOTHING
-  RETURNING caller, method, key, ctid)";
+  RETURNING caller, method, key, request_hash, ctid)";
 
 // The "= ANY" conditions repeat the join's as index conditions on the primary key: the planner
 // guesses a hundred rows for an unnest and would rather scan the whole table than probe it.
@@ -171,18 +171,28 @@ std::vector<KeyClaim> ClaimKeys(pqxx::work& tx,
     keys.push_back(scope->key);
     hashes.push_back(scope->request_hash);
   }
+  // Matched by request too, and handed out once: should one key come twice with different
+  // requests, only the call whose request the new row holds has claimed it; the other then
+  // finds the key taken (by a different request: already_exists).
   std::unordered_map<std::string, KeyClaim> claimed;
   for (const auto& row :
        pg::Exec(tx, kClaimKeys, pg::ToArrayLiteral(callers), pg::ToArrayLiteral(methods),
                 pg::ToArrayLiteral(keys), pg::ToArrayLiteral(hashes))) {
-    claimed.emplace(KeyOf(row["caller"].c_str(), row["method"].c_str(), row["key"].c_str()),
+    claimed.emplace(KeyOf(row["caller"].c_str(), row["method"].c_str(), row["key"].c_str()) + '\0' +
+                        row["request_hash"].c_str(),
                     row["ctid"].as<std::string>());
   }
   std::vector<KeyClaim> claims;
   claims.reserve(scopes.size());
   for (const IdempotencyScope* scope : scopes) {
-    const auto found = claimed.find(KeyOf(scope->caller, scope->method, scope->key));
-    claims.push_back(found == claimed.end() ? KeyClaim{} : found->second);
+    const auto found =
+        claimed.find(KeyOf(scope->caller, scope->method, scope->key) + '\0' + scope->request_hash);
+    if (found == claimed.end()) {
+      claims.emplace_back();
+    } else {
+      claims.push_back(std::move(found->second));
+      claimed.erase(found);
+    }
   }
   return claims;
 }

@@ -61,7 +61,7 @@ Status RunOnce(pg::Pool& pool, const pg::TxOptions& options, const IdempotencySc
 //
 // Claims every scope's key (as RunOnce does, a key held by a running transaction waits for its
 // COMMIT). Each claim is the new row's place (its ctid), or empty where the key was taken
-// already. The scopes' keys must differ.
+// already, also by another scope of the same call.
 using KeyClaim = std::string;
 std::vector<KeyClaim> ClaimKeys(pqxx::work& tx, const std::vector<const IdempotencyScope*>& scopes);
 

@@ -170,11 +170,17 @@ TEST_CASE("one batch commits its movements together and judges each alone", "[es
   // Two movements drawing on bob's 300: whichever comes second in the batch finds 100 left.
   movements.push_back(db.MovementOf("bob", "pay-1", Pay("bob", "dan", 200), bob_first));
   movements.push_back(db.MovementOf("bob", "pay-2", Pay("bob", "dan", 200), bob_second));
+  // One key with two different requests on two contracts: one claims it, the other is told the
+  // key is taken.
+  Response fay_ten, fay_twenty;
+  movements.push_back(db.MovementOf("fay", "twice", TopUp("fay", 10), fay_ten));
+  movements.push_back(db.MovementOf("fay", "twice", TopUp("fay", 20), fay_twenty));
+  movements.back().lock_key = "fay/another-contract";
 
   const std::vector<Status> answers = RunAsOneBatch(db, batcher, std::move(movements));
   const auto sizes = MovementBatchSizes().Take();
-  // The earlier calls and the blocker ran alone; the seven then ran as one batch.
-  CHECK(sizes.sum - sizes_before.sum == 3 + 1 + 7);
+  // The earlier calls and the blocker ran alone; the nine then ran as one batch.
+  CHECK(sizes.sum - sizes_before.sum == 3 + 1 + 9);
 
   CHECK(answers[0].ok());
   CHECK(answers[1].code() == StatusCode::kFailedPrecondition);
@@ -187,18 +193,22 @@ TEST_CASE("one batch commits its movements together and judges each alone", "[es
   CHECK(answers[5].ok() != answers[6].ok());
   const Status& refused_bob = answers[5].ok() ? answers[6] : answers[5];
   CHECK(refused_bob.code() == StatusCode::kFailedPrecondition);
+  CHECK(answers[7].ok() != answers[8].ok());
+  const Status& refused_fay = answers[7].ok() ? answers[8] : answers[7];
+  CHECK(refused_fay.code() == StatusCode::kAlreadyExists);
+  CHECK(db.Balance("fay") == (answers[7].ok() ? 10 : 20));
 
   CHECK(db.Balance("ann") == 600);
   CHECK(db.Balance("bob") == 100);
   CHECK(db.Balance("cyd") == 100);
   CHECK(db.Balance("dan") == 600);
-  // The two movements that moved money (and nothing else) were written by one transaction.
-  REQUIRE(db.transfer_ids.size() == 2);
+  // The three movements that moved money (and nothing else) were written by one transaction.
+  REQUIRE(db.transfer_ids.size() == 3);
   CHECK(db.Scalar("SELECT count(DISTINCT xmin::text) FROM transfers WHERE id IN (" +
                   std::to_string(db.transfer_ids[0]) + ", " + std::to_string(db.transfer_ids[1]) +
-                  ")") == "1");
-  // Three earlier top-ups, the blocker's, and the two payments.
-  CHECK(db.Scalar("SELECT count(*) FROM transfers") == "6");
+                  ", " + std::to_string(db.transfer_ids[2]) + ")") == "1");
+  // Three earlier top-ups, the blocker's, the two payments and fay's top-up.
+  CHECK(db.Scalar("SELECT count(*) FROM transfers") == "7");
   CHECK(db.LedgerChecks());
 
   // The refused and failed calls' keys are free: a retry after a top-up moves the money.
