@@ -17,10 +17,17 @@
 namespace market::escrow {
 namespace {
 
-// Movements on one contract never share a batch: each one's prepare must see what the one
-// before it wrote. Ids are compared as PostgreSQL writes them, in lower case.
-std::string ContractLockKey(const v1::MilestoneRef& ref) {
-  return text::ToLowerAscii(ref.contract_id());
+// A money movement on the milestone `ref` names. Movements on one contract never share a batch:
+// each one's prepare must see what the one before it wrote. Ids are compared as PostgreSQL
+// writes them, in lower case.
+Movement OnMilestone(const v1::MilestoneRef& ref, IdempotencyScope scope,
+                     google::protobuf::Message& response, const connect::CallContext& ctx,
+                     std::function<StatusOr<MovementPlan>(pqxx::work&)> prepare) {
+  return {.scope = std::move(scope),
+          .response = &response,
+          .lock_key = text::ToLowerAscii(ref.contract_id()),
+          .deadline = ctx.deadline,
+          .prepare = std::move(prepare)};
 }
 
 // The next milestone after `position` that is still pending, or nullptr.
@@ -53,40 +60,37 @@ Status EscrowService::FundMilestone(const connect::CallContext& ctx,
   MARKET_ASSIGN_OR_RETURN(IdempotencyScope scope,
                           ScopeOf(caller.subject, "FundMilestone", request));
   MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
-  return movements_.Run(
-      {.scope = std::move(scope),
-       .response = &response,
-       .lock_key = ContractLockKey(request.milestone()),
-       .deadline = ctx.deadline,
-       .prepare = [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
-         MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
-                                 LockMilestoneFor(tx, request.milestone(), caller.subject));
-         MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "fund a milestone"));
-         MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "pending", "funded"));
-         const ContractRecord& contract = locked.contract;
-         const std::int64_t missing = locked.milestone().amount - locked.milestone().held;
-         const AccountKey wallet = Wallet(contract.client_id, contract.currency);
-         TransferSpec fund{
-             .kind = "fund",
-             .contract_id = contract.id,
-             .milestone_id = locked.milestone().id,
-             .legs = {{wallet, -missing}, {Escrow(contract.id, contract.currency), missing}}};
-         return MovementPlan{
-             .transfers = {std::move(fund)},
-             .refusal = "wallet: holds too little " + contract.currency +
-                        " to fund this milestone; top it up first",
-             .finish = [&response, locked = std::move(locked), missing, wallet](
-                           pqxx::work& tx,
-                           const std::vector<PostedTransfer>& posted) mutable -> Status {
-               MilestoneRecord& m = locked.milestone();
-               m.held = m.amount;
-               MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, locked.contract, m, missing));
-               ToProto(m, locked.contract.currency, *response.mutable_milestone());
-               *response.mutable_wallet()->mutable_available() =
-                   MoneyProto(locked.contract.currency, posted.front().balances.at(wallet));
-               return OkStatus();
-             }};
-       }});
+  return movements_.Run(OnMilestone(
+      request.milestone(), std::move(scope), response, ctx,
+      [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
+        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "fund a milestone"));
+        MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "pending", "funded"));
+        const ContractRecord& contract = locked.contract;
+        const std::int64_t missing = locked.milestone().amount - locked.milestone().held;
+        const AccountKey wallet = Wallet(contract.client_id, contract.currency);
+        TransferSpec fund{
+            .kind = "fund",
+            .contract_id = contract.id,
+            .milestone_id = locked.milestone().id,
+            .legs = {{wallet, -missing}, {Escrow(contract.id, contract.currency), missing}}};
+        return MovementPlan{
+            .transfers = {std::move(fund)},
+            .refusal = "wallet: holds too little " + contract.currency +
+                       " to fund this milestone; top it up first",
+            .finish = [&response, locked = std::move(locked), missing, wallet](
+                          pqxx::work& tx,
+                          const std::vector<PostedTransfer>& posted) mutable -> Status {
+              MilestoneRecord& m = locked.milestone();
+              m.held = m.amount;
+              MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, locked.contract, m, missing));
+              ToProto(m, locked.contract.currency, *response.mutable_milestone());
+              *response.mutable_wallet()->mutable_available() =
+                  MoneyProto(locked.contract.currency, posted.front().balances.at(wallet));
+              return OkStatus();
+            }};
+      }));
 }
 
 Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
@@ -135,82 +139,79 @@ Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
       return InvalidArgumentError("release_amount: must be positive");
     }
   }
-  return movements_.Run(
-      {.scope = std::move(scope),
-       .response = &response,
-       .lock_key = ContractLockKey(request.milestone()),
-       .deadline = ctx.deadline,
-       .prepare = [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
-         MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
-                                 LockMilestoneFor(tx, request.milestone(), caller.subject));
-         MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "approve a milestone"));
-         const ContractRecord& contract = locked.contract;
-         const MilestoneRecord& m = locked.milestone();
-         MARKET_RETURN_IF_ERROR(RequireState(m, "submitted", "approved"));
-         std::int64_t gross = m.held;
-         if (partial) {
-           if (partial->currency() != contract.currency) {
-             return InvalidArgumentError("release_amount.currency: must be the contract's, " +
-                                         contract.currency);
-           }
-           if (partial->minor_units() > m.held) {
-             return InvalidArgumentError("release_amount: at most the held amount, " +
-                                         std::to_string(m.held) + " minor units");
-           }
-           gross = partial->minor_units();
-         }
-         const std::int64_t rest = m.held - gross;
-         if (rest > 0 && request.remainder() == v1::REMAINDER_UNSPECIFIED) {
-           return InvalidArgumentError(
-               "remainder: required for a partial release (REMAINDER_REFUND or "
-               "REMAINDER_ROLL_TO_NEXT)");
-         }
-         // What rolls into the next pending milestone moves inside the escrow account; what
-         // is left after that goes back to the client.
-         std::optional<std::size_t> next;
-         std::int64_t rolled = 0;
-         if (rest > 0 && request.remainder() == v1::REMAINDER_ROLL_TO_NEXT) {
-           const MilestoneRecord* found = NextPending(locked.contract, m.position);
-           if (found == nullptr) {
-             return FailedPreconditionError(
-                 "remainder: there is no pending milestone after this one to roll into");
-           }
-           next = static_cast<std::size_t>(found - locked.contract.milestones.data());
-           rolled = std::min(rest, std::max<std::int64_t>(0, found->amount - found->held));
-         }
-         const std::int64_t refunded = rest - rolled;
-         MARKET_ASSIGN_OR_RETURN(PlannedRelease release, PlanReleaseOf(tx, contract, m, gross));
-         std::vector<TransferSpec> transfers{release.transfer};
-         if (refunded > 0) {
-           MARKET_ASSIGN_OR_RETURN(TransferSpec refund, RefundTransferOf(contract, m, refunded));
-           transfers.push_back(std::move(refund));
-         }
-         return MovementPlan{
-             .transfers = std::move(transfers),
-             .refusal = {},
-             .finish = [&response, locked = std::move(locked), release = std::move(release), next,
-                        refunded](pqxx::work& tx,
-                                  const std::vector<PostedTransfer>& posted) mutable -> Status {
-               ContractRecord& contract = locked.contract;
-               MilestoneRecord& m = locked.milestone();
-               MARKET_ASSIGN_OR_RETURN(
-                   const v1::Release paid,
-                   RecordRelease(tx, contract, m, release, posted.front().id, false));
-               std::int64_t rolled = 0;
-               if (next) {
-                 MilestoneRecord& into = contract.milestones[*next];
-                 rolled = RollHeld(m, into, m.held - refunded);
-                 MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, contract, into, rolled));
-               }
-               if (refunded > 0) MARKET_RETURN_IF_ERROR(RecordRefund(tx, contract, m, refunded));
-               MARKET_RETURN_IF_ERROR(Finish(tx, contract, m, "released"));
-               ToProto(m, contract.currency, *response.mutable_milestone());
-               *response.mutable_release() = paid;
-               *response.mutable_refunded() = MoneyProto(contract.currency, refunded);
-               *response.mutable_rolled() = MoneyProto(contract.currency, rolled);
-               return OkStatus();
-             }};
-       }});
+  return movements_.Run(OnMilestone(
+      request.milestone(), std::move(scope), response, ctx,
+      [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
+        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "approve a milestone"));
+        const ContractRecord& contract = locked.contract;
+        const MilestoneRecord& m = locked.milestone();
+        MARKET_RETURN_IF_ERROR(RequireState(m, "submitted", "approved"));
+        std::int64_t gross = m.held;
+        if (partial) {
+          if (partial->currency() != contract.currency) {
+            return InvalidArgumentError("release_amount.currency: must be the contract's, " +
+                                        contract.currency);
+          }
+          if (partial->minor_units() > m.held) {
+            return InvalidArgumentError("release_amount: at most the held amount, " +
+                                        std::to_string(m.held) + " minor units");
+          }
+          gross = partial->minor_units();
+        }
+        const std::int64_t rest = m.held - gross;
+        if (rest > 0 && request.remainder() == v1::REMAINDER_UNSPECIFIED) {
+          return InvalidArgumentError(
+              "remainder: required for a partial release (REMAINDER_REFUND or "
+              "REMAINDER_ROLL_TO_NEXT)");
+        }
+        // What rolls into the next pending milestone moves inside the escrow account; what
+        // is left after that goes back to the client.
+        std::optional<std::size_t> next;
+        std::int64_t rolled = 0;
+        if (rest > 0 && request.remainder() == v1::REMAINDER_ROLL_TO_NEXT) {
+          const MilestoneRecord* found = NextPending(locked.contract, m.position);
+          if (found == nullptr) {
+            return FailedPreconditionError(
+                "remainder: there is no pending milestone after this one to roll into");
+          }
+          next = static_cast<std::size_t>(found - locked.contract.milestones.data());
+          rolled = std::min(rest, std::max<std::int64_t>(0, found->amount - found->held));
+        }
+        const std::int64_t refunded = rest - rolled;
+        MARKET_ASSIGN_OR_RETURN(PlannedRelease release, PlanReleaseOf(tx, contract, m, gross));
+        std::vector<TransferSpec> transfers{release.transfer};
+        if (refunded > 0) {
+          MARKET_ASSIGN_OR_RETURN(TransferSpec refund, RefundTransferOf(contract, m, refunded));
+          transfers.push_back(std::move(refund));
+        }
+        return MovementPlan{
+            .transfers = std::move(transfers),
+            .refusal = {},
+            .finish = [&response, locked = std::move(locked), release = std::move(release), next,
+                       refunded](pqxx::work& tx,
+                                 const std::vector<PostedTransfer>& posted) mutable -> Status {
+              ContractRecord& contract = locked.contract;
+              MilestoneRecord& m = locked.milestone();
+              MARKET_ASSIGN_OR_RETURN(
+                  const v1::Release paid,
+                  RecordRelease(tx, contract, m, release, posted.front().id, false));
+              std::int64_t rolled = 0;
+              if (next) {
+                MilestoneRecord& into = contract.milestones[*next];
+                rolled = RollHeld(m, into, m.held - refunded);
+                MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, contract, into, rolled));
+              }
+              if (refunded > 0) MARKET_RETURN_IF_ERROR(RecordRefund(tx, contract, m, refunded));
+              MARKET_RETURN_IF_ERROR(Finish(tx, contract, m, "released"));
+              ToProto(m, contract.currency, *response.mutable_milestone());
+              *response.mutable_release() = paid;
+              *response.mutable_refunded() = MoneyProto(contract.currency, refunded);
+              *response.mutable_rolled() = MoneyProto(contract.currency, rolled);
+              return OkStatus();
+            }};
+      }));
 }
 
 Status EscrowService::RequestChanges(const connect::CallContext& ctx,
