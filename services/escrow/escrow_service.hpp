@@ -32,8 +32,8 @@ class EscrowService final : public v1::EscrowServiceBase {
  public:
   // `pool`, `payments` and `payouts` must outlive the service. `defaults` fill the timers a
   // CreateContract request leaves unset.
-  // `movement_batches`: how FundMilestone and ApproveMilestone share transactions
-  // (movement_batch.hpp).
+  // `movement_batches`: how FundMilestone, SubmitMilestone and ApproveMilestone share
+  // transactions (movement_batch.hpp).
   EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSender& payouts,
                 PolicyDefaults defaults = {}, BatchCombinerOptions movement_batches = {});
 

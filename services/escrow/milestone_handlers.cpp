@@ -17,9 +17,9 @@
 namespace market::escrow {
 namespace {
 
-// A money movement on the milestone `ref` names. Movements on one contract never share a batch:
-// each one's prepare must see what the one before it wrote. Ids are compared as PostgreSQL
-// writes them, in lower case.
+// A call on the milestone `ref` names, run by the MovementBatcher. Movements on one contract never
+// share a batch: each one's prepare must see what the one before it wrote. Ids are compared as
+// PostgreSQL writes them, in lower case.
 Movement OnMilestone(const v1::MilestoneRef& ref, IdempotencyScope scope,
                      google::protobuf::Message& response, const connect::CallContext& ctx,
                      std::function<StatusOr<MovementPlan>(pqxx::work&)> prepare) {
@@ -97,31 +97,39 @@ Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
                                       const v1::SubmitMilestoneRequest& request,
                                       v1::SubmitMilestoneResponse& response) {
   MARKET_ASSIGN_OR_RETURN(const auth::Principal caller, AccountCaller(ctx));
-  MARKET_ASSIGN_OR_RETURN(const IdempotencyScope scope,
+  MARKET_ASSIGN_OR_RETURN(IdempotencyScope scope,
                           ScopeOf(caller.subject, "SubmitMilestone", request));
   MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
-  return RunOnce(
-      pool_, pg::TxOptions{.deadline = ctx.deadline}, scope, response,
-      [&](pqxx::work& tx) -> Status {
+  // No money moves, but the call shares a batch with those that do: its transaction, key and
+  // answer cost no more than theirs.
+  return movements_.Run(OnMilestone(
+      request.milestone(), std::move(scope), response, ctx,
+      [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
         MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
                                 LockMilestoneFor(tx, request.milestone(), caller.subject));
         MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kFreelancer, "submit a milestone"));
-        MilestoneRecord& m = locked.milestone();
-        MARKET_RETURN_IF_ERROR(RequireState(m, "funded", "submitted"));
-        m.state = "submitted";
-        WriteMilestone(tx, m, locked.contract.review_window_seconds);
-        // Re-read for the deadline the database set.
-        const ContractRecord reread = *FindContract(tx, locked.contract.id, Lock::kNone);
-        const MilestoneRecord& stored = reread.milestones[locked.index];
-        v1::MilestoneSubmitted event;
-        event.set_contract_id(reread.id);
-        event.set_milestone_id(stored.id);
-        *event.mutable_review_deadline() =
-            pg::TimestampFromUnixMicros(stored.review_deadline_micros.value_or(0));
-        MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, reread.id, event));
-        ToProto(stored, reread.currency, *response.mutable_milestone());
-        return OkStatus();
-      });
+        MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "funded", "submitted"));
+        return MovementPlan{
+            .transfers = {},
+            .refusal = {},
+            .finish = [&response, locked = std::move(locked)](
+                          pqxx::work& tx, const std::vector<PostedTransfer>&) mutable -> Status {
+              MilestoneRecord& m = locked.milestone();
+              m.state = "submitted";
+              WriteMilestone(tx, m, locked.contract.review_window_seconds);
+              // Re-read for the deadline the database set.
+              const ContractRecord reread = *FindContract(tx, locked.contract.id, Lock::kNone);
+              const MilestoneRecord& stored = reread.milestones[locked.index];
+              v1::MilestoneSubmitted event;
+              event.set_contract_id(reread.id);
+              event.set_milestone_id(stored.id);
+              *event.mutable_review_deadline() =
+                  pg::TimestampFromUnixMicros(stored.review_deadline_micros.value_or(0));
+              MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, reread.id, event));
+              ToProto(stored, reread.currency, *response.mutable_milestone());
+              return OkStatus();
+            }};
+      }));
 }
 
 Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
