@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "market/pg/arrays.hpp"
+#include "market/pg/prepared.hpp"
 
 namespace market::escrow {
 namespace {
@@ -128,7 +129,7 @@ ContractRecord ReadContract(const pqxx::row& row) {
 
 void LoadMilestones(pqxx::work& tx, ContractRecord& contract) {
   contract.milestones.clear();
-  for (const auto& row : tx.exec_params(std::string(kSelectMilestones), contract.id)) {
+  for (const auto& row : pg::Exec(tx, kSelectMilestones, contract.id)) {
     MilestoneRecord m;
     m.id = row["id"].as<std::string>();
     m.contract_id = row["contract_id"].as<std::string>();
@@ -189,7 +190,7 @@ std::optional<ContractRecord> FindContract(pqxx::work& tx, const std::string& co
   const std::string sql = "SELECT " + std::string(kContractColumns) +
                           " FROM contracts c WHERE c.id = $1::uuid" +
                           (lock == Lock::kForUpdate ? " FOR UPDATE" : "");
-  const pqxx::result rows = tx.exec_params(sql, contract_id);
+  const pqxx::result rows = pg::Exec(tx, sql, contract_id);
   if (rows.empty()) return std::nullopt;
   ContractRecord contract = ReadContract(rows[0]);
   LoadMilestones(tx, contract);
@@ -226,13 +227,12 @@ MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& mile
 
 void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
                     std::int64_t review_window_seconds) {
-  tx.exec_params(std::string(kUpdateMilestone), milestone.id, milestone.state, milestone.held,
-                 milestone.released, milestone.refunded, milestone.cancel_requested_by,
-                 review_window_seconds);
+  pg::Exec(tx, kUpdateMilestone, milestone.id, milestone.state, milestone.held, milestone.released,
+           milestone.refunded, milestone.cancel_requested_by, review_window_seconds);
 }
 
 bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id) {
-  return !tx.exec_params(std::string(kCompleteIfSettled), contract_id).empty();
+  return !pg::Exec(tx, kCompleteIfSettled, contract_id).empty();
 }
 
 bool IsSettled(const std::string& milestone_state) {

@@ -1,5 +1,7 @@
 #include "tax_profiles.hpp"
 
+#include "market/pg/prepared.hpp"
+
 namespace market::escrow {
 namespace {
 
@@ -50,7 +52,7 @@ TaxProfileRecord ProfileFrom(const pqxx::row& row) {
 
 TaxStanding TaxStandingOf(pqxx::work& tx, const std::string& account_id,
                           const std::string& fallback_country) {
-  const pqxx::result rows = tx.exec_params(std::string(kStanding), account_id, fallback_country);
+  const pqxx::result rows = pg::Exec(tx, kStanding, account_id, fallback_country);
   TaxStanding standing;
   standing.country = fallback_country;
   standing.form_kind = "none";
