@@ -61,7 +61,8 @@ inline constexpr std::string_view kUpdateMilestone = R"(
       WHEN $2::text <> 'submitted' THEN NULL
       WHEN state = 'submitted' THEN review_deadline
       ELSE now() + $7::bigint * interval '1 second' END
-  WHERE id = $1::uuid)";
+  WHERE id = $1::uuid
+  RETURNING (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros)";
 
 inline constexpr std::string_view kCompleteIfSettled = R"(
   UPDATE contracts SET state = 'completed'
@@ -225,12 +226,14 @@ MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& mile
   return it == contract.milestones.end() ? nullptr : &*it;
 }
 
-void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
-                    std::int64_t review_window_seconds) {
-  pg::Exec(tx, kUpdateMilestone, milestone.id, milestone.state, milestone.held, milestone.released,
-           milestone.refunded, milestone.cancel_requested_by, review_window_seconds);
+std::optional<std::int64_t> WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
+                                           std::int64_t review_window_seconds) {
+  const pqxx::row written = pg::Exec1(tx, kUpdateMilestone, milestone.id, milestone.state,
+                                      milestone.held, milestone.released, milestone.refunded,
+                                      milestone.cancel_requested_by, review_window_seconds);
+  if (written["review_deadline_micros"].is_null()) return std::nullopt;
+  return written["review_deadline_micros"].as<std::int64_t>();
 }
-
 bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id) {
   return !pg::Exec(tx, kCompleteIfSettled, contract_id).empty();
 }

@@ -102,9 +102,10 @@ std::vector<ContractRecord> ListContractsOf(
 MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& milestone_id);
 
 // Writes the milestone's state and amounts. Entering "submitted" starts its review window of
-// `review_window_seconds` on database time; leaving it clears the deadline.
-void WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
-                    std::int64_t review_window_seconds);
+// `review_window_seconds` on database time; leaving it clears the deadline. Returns the review
+// deadline the row has now (unix microseconds), none outside "submitted".
+std::optional<std::int64_t> WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
+                                           std::int64_t review_window_seconds);
 
 // Marks a fixed-price contract completed when every milestone is settled; true when this call
 // did. (An hourly contract's settled invoices do not complete it: it runs until it is ended.)

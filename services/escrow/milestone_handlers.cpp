@@ -116,17 +116,16 @@ Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
                           pqxx::work& tx, const std::vector<PostedTransfer>&) mutable -> Status {
               MilestoneRecord& m = locked.milestone();
               m.state = "submitted";
-              WriteMilestone(tx, m, locked.contract.review_window_seconds);
-              // Re-read for the deadline the database set.
-              const ContractRecord reread = *FindContract(tx, locked.contract.id, Lock::kNone);
-              const MilestoneRecord& stored = reread.milestones[locked.index];
+              // The review window starts on database time; the row tells its deadline.
+              m.review_deadline_micros =
+                  WriteMilestone(tx, m, locked.contract.review_window_seconds);
               v1::MilestoneSubmitted event;
-              event.set_contract_id(reread.id);
-              event.set_milestone_id(stored.id);
+              event.set_contract_id(locked.contract.id);
+              event.set_milestone_id(m.id);
               *event.mutable_review_deadline() =
-                  pg::TimestampFromUnixMicros(stored.review_deadline_micros.value_or(0));
-              MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, reread.id, event));
-              ToProto(stored, reread.currency, *response.mutable_milestone());
+                  pg::TimestampFromUnixMicros(m.review_deadline_micros.value_or(0));
+              MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, locked.contract.id, event));
+              ToProto(m, locked.contract.currency, *response.mutable_milestone());
               return OkStatus();
             }};
       }));
