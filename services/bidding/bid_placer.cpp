@@ -53,35 +53,19 @@ BidPlacer::BidPlacer(pg::Pool& pool, CreditPolicy policy, Clock clock, BatchComb
     : pool_(pool),
       policy_(policy),
       clock_(std::move(clock)),
-      in_flight_(PlacementsInFlight()),
-      batch_sizes_(PlacementBatchSizes()),
       combiner_(
           options, [](const BidToPlace& bid) { return bid.caller.subject; },
-          [this](const Batch& bids) { return PlaceBatch(bids); }) {}
+          [this](const Batch& bids) {
+            return TogetherOrAlone<BidToPlace, StatusOr<PlacedBidAnswer>>(
+                bids, [this](const Batch& some) { return PlaceInOneTransaction(some); });
+          },
+          {.in_flight = &PlacementsInFlight(), .batch_sizes = &PlacementBatchSizes()}) {}
 
 StatusOr<PlacedBidAnswer> BidPlacer::Place(BidToPlace bid) {
   // PostgreSQL writes UUIDs in lower case, and the batch looks its rows up by those ids.
   bid.job_id = text::ToLowerAscii(bid.job_id);
   bid.caller.subject = text::ToLowerAscii(bid.caller.subject);
-  in_flight_.Add(1);
-  StatusOr<PlacedBidAnswer> answer = combiner_.Submit(std::move(bid));
-  in_flight_.Add(-1);
-  return answer;
-}
-
-BidPlacer::Answers BidPlacer::PlaceBatch(const Batch& bids) {
-  batch_sizes_.Observe(static_cast<double>(bids.size()));
-  StatusOr<Answers> together = PlaceInOneTransaction(bids);
-  if (together.ok()) return std::move(*together);
-  if (bids.size() == 1) return Answers{together.status()};
-  Answers answers;
-  answers.reserve(bids.size());
-  for (const BidToPlace* bid : bids) {
-    StatusOr<Answers> alone = PlaceInOneTransaction({bid});
-    answers.push_back(alone.ok() ? std::move(alone->front())
-                                 : StatusOr<PlacedBidAnswer>(alone.status()));
-  }
-  return answers;
+  return combiner_.Submit(std::move(bid));
 }
 
 StatusOr<BidPlacer::Answers> BidPlacer::PlaceInOneTransaction(const Batch& bids) {

@@ -68,15 +68,12 @@ class BidPlacer {
   using Batch = std::vector<const BidToPlace*>;
   using Answers = std::vector<StatusOr<PlacedBidAnswer>>;
 
-  Answers PlaceBatch(const Batch& bids);
   // The batch in one transaction; a non-OK Status when that transaction failed as a whole.
   StatusOr<Answers> PlaceInOneTransaction(const Batch& bids);
 
   pg::Pool& pool_;
   const CreditPolicy policy_;
   const Clock clock_;
-  metrics::Gauge& in_flight_;
-  metrics::Histogram& batch_sizes_;
   BatchCombiner<BidToPlace, StatusOr<PlacedBidAnswer>> combiner_;
 };
 

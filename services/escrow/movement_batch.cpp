@@ -5,8 +5,6 @@
 #include <set>
 #include <utility>
 
-#include "market/common/log.hpp"
-
 namespace market::escrow {
 namespace {
 
@@ -41,45 +39,15 @@ metrics::Histogram& MovementBatchSizes() {
 
 MovementBatcher::MovementBatcher(pg::Pool& pool, BatchCombinerOptions options)
     : pool_(pool),
-      in_flight_(MovementsInFlight()),
-      batch_sizes_(MovementBatchSizes()),
       combiner_(
           options, [](const Movement& movement) { return movement.lock_key; },
-          [this](const Batch& movements) { return RunBatch(movements); }) {}
+          [this](const Batch& movements) {
+            return TogetherOrAlone<Movement, Status>(
+                movements, [this](const Batch& some) { return RunInOneTransaction(some); });
+          },
+          {.in_flight = &MovementsInFlight(), .batch_sizes = &MovementBatchSizes()}) {}
 
-Status MovementBatcher::Run(Movement movement) {
-  in_flight_.Add(1);
-  Status status = combiner_.Submit(std::move(movement));
-  in_flight_.Add(-1);
-  return status;
-}
-
-std::vector<Status> MovementBatcher::RunBatch(const Batch& movements) {
-  batch_sizes_.Observe(static_cast<double>(movements.size()));
-  StatusOr<std::vector<Status>> together = RunInOneTransaction(movements);
-  if (together.ok()) return std::move(*together);
-  if (movements.size() == 1) return {together.status()};
-  log::Info("a movement batch failed as a whole; its movements run alone",
-            {{"movements", movements.size()}, {"error", together.status().ToString()}});
-  std::vector<Status> answers;
-  answers.reserve(movements.size());
-  for (const Movement* movement : movements) answers.push_back(RunAlone(*movement));
-  return answers;
-}
-
-Status MovementBatcher::RunAlone(const Movement& movement) {
-  return RunOnce(pool_, pg::TxOptions{.deadline = movement.deadline}, movement.scope,
-                 *movement.response, [&](pqxx::work& tx) -> Status {
-                   MARKET_ASSIGN_OR_RETURN(const MovementPlan plan, movement.prepare(tx));
-                   std::vector<PostedTransfer> posted;
-                   for (const TransferSpec& spec : plan.transfers) {
-                     StatusOr<PostedTransfer> one = PostTransfer(tx, spec);
-                     if (!one.ok()) return Refusal(one.status(), plan);
-                     posted.push_back(std::move(*one));
-                   }
-                   return plan.finish ? plan.finish(tx, posted) : OkStatus();
-                 });
-}
+Status MovementBatcher::Run(Movement movement) { return combiner_.Submit(std::move(movement)); }
 
 StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& movements) {
   auto deadline = std::chrono::steady_clock::time_point::max();

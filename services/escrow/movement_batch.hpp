@@ -15,8 +15,8 @@
 //
 // A refused movement answers only for itself. If the transaction fails as a whole (a deadlock,
 // a lost connection, a deadline, an error from a `finish`), each of its movements runs again
-// alone, as RunOnce would run it. Movements with the same lock key (the contract id) never share
-// a batch, since each one's `prepare` must see the state the one before it wrote.
+// as a batch of its own (TogetherOrAlone). Movements with the same lock key (the contract id) never
+// share a batch, since each one's `prepare` must see the state the one before it wrote.
 //
 //   MovementBatcher batcher(pool, {.max_batch = 32, .max_writers = 2});
 //   Status status = batcher.Run({.scope = scope, .response = &response,
@@ -77,13 +77,10 @@ class MovementBatcher {
  private:
   using Batch = std::vector<const Movement*>;
 
-  std::vector<Status> RunBatch(const Batch& movements);
+  // The batch in one transaction; a non-OK Status when that transaction failed as a whole.
   StatusOr<std::vector<Status>> RunInOneTransaction(const Batch& movements);
-  Status RunAlone(const Movement& movement);
 
   pg::Pool& pool_;
-  metrics::Gauge& in_flight_;
-  metrics::Histogram& batch_sizes_;
   BatchCombiner<Movement, Status> combiner_;
 };
 

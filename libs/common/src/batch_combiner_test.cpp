@@ -163,5 +163,50 @@ TEST_CASE("a batch that throws answers each of its callers with an internal erro
   CHECK(short_answer.status().message().find("0 results for 1") != std::string::npos);
 }
 
+TEST_CASE("a batch failing as a whole runs its items alone, and only the bad one fails") {
+  // Fails a whole batch that holds a negative value, as one bad row fails a transaction.
+  std::vector<std::size_t> tries;
+  const auto together =
+      [&](const std::vector<const Call*>& calls) -> StatusOr<std::vector<StatusOr<int>>> {
+    tries.push_back(calls.size());
+    for (const Call* call : calls) {
+      if (call->value < 0) return FailedPreconditionError("negative");
+    }
+    return Doubled(calls);
+  };
+  const Call good{"a", 1}, bad{"b", -1}, other{"c", 3};
+  const std::vector<StatusOr<int>> results =
+      TogetherOrAlone<Call, StatusOr<int>>({&good, &bad, &other}, together);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].value() == 2);
+  CHECK(results[1].status().code() == StatusCode::kFailedPrecondition);
+  CHECK(results[2].value() == 6);
+  CHECK(tries == std::vector<std::size_t>{3, 1, 1, 1});
+  // A whole batch that succeeds runs once; a lone item that fails is not tried again.
+  tries.clear();
+  CHECK(TogetherOrAlone<Call, StatusOr<int>>({&good, &other}, together).size() == 2);
+  CHECK(TogetherOrAlone<Call, StatusOr<int>>({&bad}, together)[0].status().code() ==
+        StatusCode::kFailedPrecondition);
+  CHECK(tries == std::vector<std::size_t>{2, 1});
+}
+
+TEST_CASE("the combiner's metrics count calls in flight and items per batch") {
+  metrics::Gauge in_flight;
+  metrics::Histogram sizes({1, 2, 4});
+  Combiner combiner(
+      {.max_batch = 8, .max_writers = 1}, [](const Call& c) { return c.key; },
+      [&](const std::vector<const Call*>& calls) {
+        CHECK(in_flight.Value() >= 1);
+        return Doubled(calls);
+      },
+      {.in_flight = &in_flight, .batch_sizes = &sizes});
+  REQUIRE(combiner.Submit({"a", 1}).value() == 2);
+  REQUIRE(combiner.Submit({"a", 2}).value() == 4);
+  CHECK(in_flight.Value() == 0);
+  const auto taken = sizes.Take();
+  CHECK(taken.cumulative.back() == 2);
+  CHECK(taken.sum == 2);
+}
+
 }  // namespace
 }  // namespace market

@@ -18,7 +18,10 @@
 //
 // `run` returns one result per item, in the items' order. If it throws, or returns the wrong
 // number of results, every caller of that batch gets an internal error (Result must be
-// constructible from a Status, as StatusOr is).
+// constructible from a Status, as StatusOr is). A `run` that writes each batch in one
+// transaction wraps it in TogetherOrAlone (below), so that a transaction failing as a whole
+// fails no item that would succeed alone. With BatchCombinerMetrics, the combiner keeps a gauge
+// of the calls queued or in a running batch and a histogram of the batch sizes.
 #pragma once
 
 #include <algorithm>
@@ -34,7 +37,10 @@
 #include <utility>
 #include <vector>
 
+#include "market/common/log.hpp"
+#include "market/common/metrics.hpp"
 #include "market/common/status.hpp"
+#include "market/common/statusor.hpp"
 
 namespace market {
 
@@ -43,6 +49,33 @@ struct BatchCombinerOptions {
   std::size_t max_writers = 1;
 };
 
+struct BatchCombinerMetrics {
+  metrics::Gauge* in_flight = nullptr;        // calls queued or in a running batch
+  metrics::Histogram* batch_sizes = nullptr;  // items per batch
+};
+
+// For a batch `run` that writes the whole batch in one transaction, `together`: when that fails
+// as a whole (a deadlock, a lost connection, the earliest deadline of the batch, one item's
+// unexpected error), each item runs again as a batch of its own, so that an item fails only by
+// what fails it alone.
+template <typename Item, typename Result>
+std::vector<Result> TogetherOrAlone(
+    const std::vector<const Item*>& items,
+    const std::function<StatusOr<std::vector<Result>>(const std::vector<const Item*>&)>& together) {
+  StatusOr<std::vector<Result>> all = together(items);
+  if (all.ok()) return std::move(*all);
+  if (items.size() == 1) return {Result(all.status())};
+  log::Info("a batch failed as a whole; its items run alone",
+            {{"items", items.size()}, {"error", all.status().ToString()}});
+  std::vector<Result> results;
+  results.reserve(items.size());
+  for (const Item* item : items) {
+    StatusOr<std::vector<Result>> alone = together({item});
+    results.push_back(alone.ok() ? std::move(alone->front()) : Result(alone.status()));
+  }
+  return results;
+}
+
 template <typename Item, typename Result>
 class BatchCombiner {
  public:
@@ -50,17 +83,20 @@ class BatchCombiner {
   using Run = std::function<std::vector<Result>(const std::vector<const Item*>&)>;
 
   // Both limits are raised to at least 1.
-  BatchCombiner(BatchCombinerOptions options, KeyOf key_of, Run run)
+  BatchCombiner(BatchCombinerOptions options, KeyOf key_of, Run run,
+                BatchCombinerMetrics metrics = {})
       : max_batch_(std::max<std::size_t>(options.max_batch, 1)),
         max_writers_(std::max<std::size_t>(options.max_writers, 1)),
         key_of_(std::move(key_of)),
-        run_(std::move(run)) {}
+        run_(std::move(run)),
+        metrics_(metrics) {}
 
   BatchCombiner(const BatchCombiner&) = delete;
   BatchCombiner& operator=(const BatchCombiner&) = delete;
 
   // Blocks until the item's batch has run; returns the item's result.
   Result Submit(Item item) {
+    if (metrics_.in_flight != nullptr) metrics_.in_flight->Add(1);
     Slot slot{.item = std::move(item), .key = {}, .result = std::nullopt, .woken = {}};
     slot.key = key_of_(slot.item);
     std::unique_lock lock(mutex_);
@@ -84,6 +120,7 @@ class BatchCombiner {
       }
       if (slot.result && !waiting_.empty()) waiting_.front()->woken.notify_one();
     }
+    if (metrics_.in_flight != nullptr) metrics_.in_flight->Add(-1);
     return std::move(*slot.result);
   }
 
@@ -119,6 +156,9 @@ class BatchCombiner {
   }
 
   std::vector<Result> RunBatch(const std::vector<Slot*>& batch) {
+    if (metrics_.batch_sizes != nullptr) {
+      metrics_.batch_sizes->Observe(static_cast<double>(batch.size()));
+    }
     std::vector<const Item*> items;
     items.reserve(batch.size());
     for (const Slot* slot : batch) items.push_back(&slot->item);
@@ -143,6 +183,7 @@ class BatchCombiner {
   const std::size_t max_writers_;
   const KeyOf key_of_;
   const Run run_;
+  const BatchCombinerMetrics metrics_;
 
   std::mutex mutex_;
   std::deque<Slot*> waiting_;
