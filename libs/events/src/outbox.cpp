@@ -6,6 +6,7 @@
 #include <pqxx/binarystring>
 
 #include "events_migrations.hpp"
+#include "market/common/statusor.hpp"
 #include "market/common/text.hpp"
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
@@ -26,20 +27,30 @@ inline constexpr std::string_view kInsertEvents = R"(
   ORDER BY e.ord
 )";
 
+Status CheckSource(std::string_view source) {
+  if (IsValidSource(source)) return OkStatus();
+  return InvalidArgumentError("source: must be 1 to 64 characters from a-z, 0-9, _ and -");
+}
+
+// The payload's bytes, once the event's own fields are known to be fit for the outbox.
+StatusOr<std::string> PayloadBytes(std::string_view aggregate_id,
+                                   const google::protobuf::Message& payload) {
+  if (aggregate_id.empty()) return InvalidArgumentError("aggregate_id: must not be empty");
+  std::string bytes;
+  if (!payload.SerializeToString(&bytes)) {
+    return InternalError("event payload: cannot be serialized");
+  }
+  return bytes;
+}
+
 }  // namespace
 
 const pg::MigrationSet& OutboxMigrations() { return migrations::events(); }
 
 Status Enqueue(pqxx::work& tx, std::string_view source, std::string_view aggregate_id,
                const google::protobuf::Message& payload) {
-  if (!IsValidSource(source)) {
-    return InvalidArgumentError("source: must be 1 to 64 characters from a-z, 0-9, _ and -");
-  }
-  if (aggregate_id.empty()) return InvalidArgumentError("aggregate_id: must not be empty");
-  std::string bytes;
-  if (!payload.SerializeToString(&bytes)) {
-    return InternalError("event payload: cannot be serialized");
-  }
+  MARKET_RETURN_IF_ERROR(CheckSource(source));
+  MARKET_ASSIGN_OR_RETURN(const std::string bytes, PayloadBytes(aggregate_id, payload));
   pg::Exec(tx, kInsertEvent, std::string(source), payload.GetDescriptor()->full_name(),
            std::string(aggregate_id), pqxx::binarystring(bytes));
   return OkStatus();
@@ -47,17 +58,12 @@ Status Enqueue(pqxx::work& tx, std::string_view source, std::string_view aggrega
 
 Status EnqueueAll(pqxx::work& tx, std::string_view source,
                   const std::vector<PendingEvent>& events) {
-  if (!IsValidSource(source)) {
-    return InvalidArgumentError("source: must be 1 to 64 characters from a-z, 0-9, _ and -");
-  }
+  MARKET_RETURN_IF_ERROR(CheckSource(source));
   if (events.empty()) return OkStatus();
   std::vector<std::string> types, aggregate_ids, payloads;
   for (const PendingEvent& event : events) {
-    if (event.aggregate_id.empty()) return InvalidArgumentError("aggregate_id: must not be empty");
-    std::string bytes;
-    if (!event.payload->SerializeToString(&bytes)) {
-      return InternalError("event payload: cannot be serialized");
-    }
+    MARKET_ASSIGN_OR_RETURN(const std::string bytes,
+                            PayloadBytes(event.aggregate_id, *event.payload));
     types.push_back(event.payload->GetDescriptor()->full_name());
     aggregate_ids.push_back(event.aggregate_id);
     payloads.push_back(text::ToHex(bytes));
