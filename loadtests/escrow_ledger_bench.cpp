@@ -99,7 +99,9 @@ market::Status Move(market::pg::Pool& pool, market::escrow::MovementBatcher* bat
       {.scope = std::move(*scope),
        .response = &response,
        .lock_key = spec.contract_id.empty() ? caller : spec.contract_id,
-       .prepare = [&](pqxx::work&) -> market::StatusOr<market::escrow::MovementPlan> {
+       .contract_id = {},
+       .prepare =
+           [&](market::escrow::MovementInput&) -> market::StatusOr<market::escrow::MovementPlan> {
          return market::escrow::MovementPlan{.transfers = {spec}, .refusal = {}, .finish = {}};
        }});
 }

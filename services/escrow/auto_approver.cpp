@@ -2,7 +2,6 @@
 
 #include "contract_repository.hpp"
 #include "market/common/log.hpp"
-#include "market/events/outbox.hpp"
 #include "market/pg/transaction.hpp"
 #include "settlement.hpp"
 
@@ -33,9 +32,10 @@ StatusOr<bool> AutoApprover::ApproveOneDue() {
     if (milestone == nullptr || milestone->state != "submitted" || milestone->held <= 0) {
       return OkStatus();
     }
+    PendingWrites writes;
     MARKET_ASSIGN_OR_RETURN(const v1::Release release,
-                            ReleaseHeld(tx, *contract, *milestone, milestone->held, true));
-    MARKET_RETURN_IF_ERROR(Finish(tx, *contract, *milestone, "released"));
+                            ReleaseHeld(tx, writes, *contract, *milestone, milestone->held, true));
+    Finish(writes, *contract, *milestone, "released");
     if (milestone->kind == "invoice") {
       // A weekly invoice whose review window passed without a dispute (invoicing.hpp).
       v1::InvoiceReleased event;
@@ -43,8 +43,9 @@ StatusOr<bool> AutoApprover::ApproveOneDue() {
       event.set_invoice_id(milestone->id);
       event.set_freelancer_id(contract->freelancer_id);
       *event.mutable_release() = release;
-      MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, contract->id, event));
+      writes.Event(contract->id, event);
     }
+    MARKET_RETURN_IF_ERROR(writes.Flush(tx));
     released_id = milestone_id;
     return OkStatus();
   }));

@@ -1,6 +1,7 @@
 #include "contract_repository.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
@@ -52,6 +53,14 @@ inline constexpr std::string_view kSelectMilestones = R"(
          (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
   FROM milestones WHERE contract_id = $1::uuid ORDER BY position)";
 
+inline constexpr std::string_view kSelectMilestonesOfMany = R"(
+  SELECT id::text AS id, contract_id::text AS contract_id, position, title, amount, state, held,
+         released, refunded, cancel_requested_by, kind,
+         COALESCE((extract(epoch FROM week_start) * 1000000)::bigint, 0) AS week_start_micros,
+         COALESCE(minutes, 0) AS minutes,
+         (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
+  FROM milestones WHERE contract_id = ANY ($1::uuid[]) ORDER BY contract_id, position)";
+
 inline constexpr std::string_view kUpdateMilestone = R"(
   UPDATE milestones SET
     state = $2::text, held = $3::bigint, released = $4::bigint, refunded = $5::bigint,
@@ -64,13 +73,31 @@ inline constexpr std::string_view kUpdateMilestone = R"(
   WHERE id = $1::uuid
   RETURNING (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros)";
 
-inline constexpr std::string_view kCompleteIfSettled = R"(
+// Several milestones in one statement, each row as the caller's record has it: the review
+// deadline too. The "id = ANY" condition keeps the plan an index probe per row whatever the
+// planner guesses of the unnest (it guesses a hundred rows and would rather scan the table).
+inline constexpr std::string_view kUpdateMilestones = R"(
+  UPDATE milestones m SET
+    state = u.state, held = u.held, released = u.released, refunded = u.refunded,
+    cancel_requested_by = u.cancel_requested_by,
+    funded_at = CASE WHEN u.held > 0 THEN COALESCE(m.funded_at, now()) ELSE NULL END,
+    review_deadline = CASE WHEN u.state = 'submitted' THEN COALESCE(
+      'epoch'::timestamptz + NULLIF(u.deadline, -1) * interval '1 microsecond',
+      m.review_deadline) END
+  FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[],
+              $7::bigint[]) AS u(id, state, held, released, refunded, cancel_requested_by,
+                                 deadline)
+  WHERE m.id = u.id AND m.id = ANY ($1::uuid[]))";
+
+inline constexpr std::string_view kMarkCompleted = R"(
   UPDATE contracts SET state = 'completed'
-  WHERE id = $1::uuid AND state = 'active' AND kind = 'fixed_price'
-    AND NOT EXISTS (SELECT 1 FROM milestones
-                    WHERE contract_id = $1::uuid
-                      AND state NOT IN ('released', 'cancelled', 'resolved'))
-  RETURNING id)";
+  WHERE id = ANY ($1::uuid[]) AND state = 'active' AND kind = 'fixed_price')";
+
+// The contracts of a batch, locked in id order (ORDER BY runs before the row locks), and the
+// transaction's start on database time.
+inline constexpr std::string_view kLockContracts = R"(
+  SELECT (extract(epoch FROM now()) * 1000000)::bigint AS now_micros, {columns}
+  FROM contracts c WHERE c.id = ANY ($1::uuid[]) ORDER BY c.id FOR UPDATE)";
 
 inline constexpr std::string_view kWriteContractState = R"(
   UPDATE contracts SET state = $2::text, ended_by = $3::text,
@@ -128,27 +155,31 @@ ContractRecord ReadContract(const pqxx::row& row) {
   return c;
 }
 
+MilestoneRecord ReadMilestone(const pqxx::row& row) {
+  MilestoneRecord m;
+  m.id = row["id"].as<std::string>();
+  m.contract_id = row["contract_id"].as<std::string>();
+  m.position = row["position"].as<int>();
+  m.title = row["title"].as<std::string>();
+  m.amount = row["amount"].as<std::int64_t>();
+  m.state = row["state"].as<std::string>();
+  m.held = row["held"].as<std::int64_t>();
+  m.released = row["released"].as<std::int64_t>();
+  m.refunded = row["refunded"].as<std::int64_t>();
+  m.cancel_requested_by = row["cancel_requested_by"].as<std::string>();
+  m.kind = row["kind"].as<std::string>();
+  m.week_start_micros = row["week_start_micros"].as<std::int64_t>();
+  m.minutes = row["minutes"].as<int>();
+  if (!row["review_deadline_micros"].is_null()) {
+    m.review_deadline_micros = row["review_deadline_micros"].as<std::int64_t>();
+  }
+  return m;
+}
+
 void LoadMilestones(pqxx::work& tx, ContractRecord& contract) {
   contract.milestones.clear();
   for (const auto& row : pg::Exec(tx, kSelectMilestones, contract.id)) {
-    MilestoneRecord m;
-    m.id = row["id"].as<std::string>();
-    m.contract_id = row["contract_id"].as<std::string>();
-    m.position = row["position"].as<int>();
-    m.title = row["title"].as<std::string>();
-    m.amount = row["amount"].as<std::int64_t>();
-    m.state = row["state"].as<std::string>();
-    m.held = row["held"].as<std::int64_t>();
-    m.released = row["released"].as<std::int64_t>();
-    m.refunded = row["refunded"].as<std::int64_t>();
-    m.cancel_requested_by = row["cancel_requested_by"].as<std::string>();
-    m.kind = row["kind"].as<std::string>();
-    m.week_start_micros = row["week_start_micros"].as<std::int64_t>();
-    m.minutes = row["minutes"].as<int>();
-    if (!row["review_deadline_micros"].is_null()) {
-      m.review_deadline_micros = row["review_deadline_micros"].as<std::int64_t>();
-    }
-    contract.milestones.push_back(std::move(m));
+    contract.milestones.push_back(ReadMilestone(row));
   }
 }
 
@@ -234,8 +265,57 @@ std::optional<std::int64_t> WriteMilestone(pqxx::work& tx, const MilestoneRecord
   if (written["review_deadline_micros"].is_null()) return std::nullopt;
   return written["review_deadline_micros"].as<std::int64_t>();
 }
-bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id) {
-  return !pg::Exec(tx, kCompleteIfSettled, contract_id).empty();
+
+LockedContracts LockContracts(pqxx::work& tx, const std::vector<std::string>& contract_ids) {
+  LockedContracts locked;
+  if (contract_ids.empty()) return locked;
+  static const std::string sql = [] {
+    std::string text(kLockContracts);
+    text.replace(text.find("{columns}"), 9, kContractColumns);
+    return text;
+  }();
+  const std::string ids = pg::ToArrayLiteral(contract_ids);
+  std::map<std::string, std::size_t> by_id;
+  for (const auto& row : pg::Exec(tx, sql, ids)) {
+    locked.now_micros = row["now_micros"].as<std::int64_t>();
+    by_id.emplace(row["id"].as<std::string>(), locked.contracts.size());
+    locked.contracts.push_back(ReadContract(row));
+  }
+  if (locked.contracts.empty()) return locked;
+  for (const auto& row : pg::Exec(tx, kSelectMilestonesOfMany, ids)) {
+    const auto it = by_id.find(row["contract_id"].as<std::string>());
+    if (it != by_id.end()) locked.contracts[it->second].milestones.push_back(ReadMilestone(row));
+  }
+  return locked;
+}
+
+void WriteMilestones(pqxx::work& tx, const std::vector<const MilestoneRecord*>& milestones) {
+  if (milestones.empty()) return;
+  std::vector<std::string> ids, states, held, released, refunded, cancel_requested_by, deadlines;
+  for (const MilestoneRecord* m : milestones) {
+    ids.push_back(m->id);
+    states.push_back(m->state);
+    held.push_back(std::to_string(m->held));
+    released.push_back(std::to_string(m->released));
+    refunded.push_back(std::to_string(m->refunded));
+    cancel_requested_by.push_back(m->cancel_requested_by);
+    deadlines.push_back(m->review_deadline_micros ? std::to_string(*m->review_deadline_micros)
+                                                  : "-1");
+  }
+  pg::Exec(tx, kUpdateMilestones, pg::ToArrayLiteral(ids), pg::ToArrayLiteral(states),
+           pg::ToArrayLiteral(held), pg::ToArrayLiteral(released), pg::ToArrayLiteral(refunded),
+           pg::ToArrayLiteral(cancel_requested_by), pg::ToArrayLiteral(deadlines));
+}
+
+void MarkContractsCompleted(pqxx::work& tx, const std::vector<std::string>& contract_ids) {
+  if (contract_ids.empty()) return;
+  pg::Exec(tx, kMarkCompleted, pg::ToArrayLiteral(contract_ids));
+}
+
+bool AllSettledBut(const ContractRecord& contract, const std::string& milestone_id) {
+  return std::all_of(
+      contract.milestones.begin(), contract.milestones.end(),
+      [&](const MilestoneRecord& m) { return m.id == milestone_id || IsSettled(m.state); });
 }
 
 bool IsSettled(const std::string& milestone_state) {

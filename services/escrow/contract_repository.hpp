@@ -107,10 +107,26 @@ MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& mile
 std::optional<std::int64_t> WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
                                            std::int64_t review_window_seconds);
 
-// Marks a fixed-price contract completed when every milestone is settled; true when this call
-// did. (An hourly contract's settled invoices do not complete it: it runs until it is ended.)
-// Call with the contract row locked, so that two milestones settling at once cannot both miss it.
-bool CompleteIfSettled(pqxx::work& tx, const std::string& contract_id);
+// The contracts of a batch of movements, locked for update in id order, with their milestones
+// (none for an id that names no contract), in two statements; and the transaction's start on
+// database time (PostgreSQL's now(), zero when no contract was found).
+struct LockedContracts {
+  std::int64_t now_micros = 0;
+  std::vector<ContractRecord> contracts;
+};
+LockedContracts LockContracts(pqxx::work& tx, const std::vector<std::string>& contract_ids);
+
+// WriteMilestone for several milestones in one statement, each row as its record has it,
+// the review deadline included (kept as stored when a "submitted" record has none).
+void WriteMilestones(pqxx::work& tx, const std::vector<const MilestoneRecord*>& milestones);
+
+// Marks the active fixed-price contracts among `contract_ids` completed. (An hourly contract's
+// settled invoices never complete it: it runs until it is ended.)
+void MarkContractsCompleted(pqxx::work& tx, const std::vector<std::string>& contract_ids);
+
+// Whether every milestone of the contract but `milestone_id` is settled. Ask with the contract
+// row locked: then nobody else settles or adds one meanwhile.
+bool AllSettledBut(const ContractRecord& contract, const std::string& milestone_id);
 
 bool IsSettled(const std::string& milestone_state);
 

@@ -131,18 +131,20 @@ Status EscrowService::ResolveDispute(const connect::CallContext& ctx,
               "amount, " +
               std::to_string(m.held) + " minor units");
         }
+        PendingWrites writes;
         if (to_freelancer.minor_units() > 0) {
           MARKET_ASSIGN_OR_RETURN(
               *response.mutable_release(),
-              ReleaseHeld(tx, *contract, m, to_freelancer.minor_units(), false));
+              ReleaseHeld(tx, writes, *contract, m, to_freelancer.minor_units(), false));
         }
-        MARKET_RETURN_IF_ERROR(RefundHeld(tx, *contract, m, to_client.minor_units()));
+        MARKET_RETURN_IF_ERROR(RefundHeld(tx, writes, *contract, m, to_client.minor_units()));
         MarkDisputeResolved(tx, dispute->id, to_freelancer.minor_units(), to_client.minor_units());
         AppendDisputeStep(tx, dispute->id, "resolved", caller.subject, reason);
-        MARKET_RETURN_IF_ERROR(Finish(tx, *contract, m, "resolved"));
+        Finish(writes, *contract, m, "resolved");
         v1::DisputeResolved event;
         ToProto(*FindDispute(tx, dispute->id), *event.mutable_dispute());
-        MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, contract->id, event));
+        writes.Event(contract->id, event);
+        MARKET_RETURN_IF_ERROR(writes.Flush(tx));
         *response.mutable_dispute() = event.dispute();
         return OkStatus();
       });

@@ -2,6 +2,9 @@
 // gateway in front): wallets, FX, contracts, milestones, idempotency and who may do what.
 #include "escrow_service.hpp"
 
+#include <cstdlib>
+#include <ctime>
+
 #include <catch2/catch.hpp>
 
 #include "escrow_itest_support.hpp"
@@ -226,6 +229,12 @@ TEST_CASE("a fixed-price milestone is funded, submitted and released at the lock
   const auto submitted = escrow.Submit(freelancer, ref);
   REQUIRE(submitted.ok());
   CHECK(submitted->milestone().has_review_deadline());
+  // The deadline answered is the one stored, which the auto-approver goes by: the contract's
+  // review window (14 days) after the submission, on database time.
+  const v1::Milestone stored = escrow.Get(client, contract.id()).milestones(0);
+  CHECK(stored.review_deadline().seconds() == submitted->milestone().review_deadline().seconds());
+  CHECK(stored.review_deadline().nanos() == submitted->milestone().review_deadline().nanos());
+  CHECK(std::abs(stored.review_deadline().seconds() - 14 * 24 * 3600 - std::time(nullptr)) < 60);
 
   const auto approved = escrow.Approve(client, ref, "approve-1");
   REQUIRE(approved.ok());

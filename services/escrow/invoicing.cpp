@@ -72,7 +72,9 @@ StatusOr<std::optional<std::string>> CloseWeek(pqxx::work& tx, ContractRecord& c
   MilestoneRecord& invoice = *FindMilestone(contract, id);
   if (amount == 0) {
     // Minutes at a rate that round to nothing: settled at once, nothing to move.
-    MARKET_RETURN_IF_ERROR(Finish(tx, contract, invoice, "released"));
+    PendingWrites writes;
+    Finish(writes, contract, invoice, "released");
+    MARKET_RETURN_IF_ERROR(writes.Flush(tx));
   } else {
     MARKET_ASSIGN_OR_RETURN(const bool funded, FundInvoice(tx, contract, invoice));
     if (!funded) MARKET_RETURN_IF_ERROR(PauseForPayment(tx, contract));

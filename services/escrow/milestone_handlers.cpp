@@ -8,7 +8,6 @@
 #include "ledger.hpp"
 #include "market/common/log.hpp"
 #include "market/common/text.hpp"
-#include "market/events/outbox.hpp"
 #include "market/money/money.hpp"
 #include "market/pg/time.hpp"
 #include "parties.hpp"
@@ -17,15 +16,16 @@
 namespace market::escrow {
 namespace {
 
-// A call on the milestone `ref` names, run by the MovementBatcher. Movements on one contract never
-// share a batch: each one's prepare must see what the one before it wrote. Ids are compared as
-// PostgreSQL writes them, in lower case.
+// A call on the milestone `ref` names, run by the MovementBatcher on the contract it locked.
+// Movements on one contract never share a batch: each one's prepare must see what the one before
+// it wrote. Ids are compared as PostgreSQL writes them, in lower case.
 Movement OnMilestone(const v1::MilestoneRef& ref, IdempotencyScope scope,
                      google::protobuf::Message& response, const connect::CallContext& ctx,
-                     std::function<StatusOr<MovementPlan>(pqxx::work&)> prepare) {
+                     std::function<StatusOr<MovementPlan>(MovementInput&)> prepare) {
   return {.scope = std::move(scope),
           .response = &response,
           .lock_key = text::ToLowerAscii(ref.contract_id()),
+          .contract_id = ref.contract_id(),
           .deadline = ctx.deadline,
           .prepare = std::move(prepare)};
 }
@@ -39,16 +39,16 @@ const MilestoneRecord* NextPending(const ContractRecord& contract, int position)
 }
 
 // A milestone whose held amount covers it is funded; tells the parties so.
-Status MarkFundedIfCovered(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& m,
-                           std::int64_t moved) {
+void MarkFundedIfCovered(PendingWrites& writes, const ContractRecord& contract, MilestoneRecord& m,
+                         std::int64_t moved) {
   if (m.held >= m.amount) m.state = "funded";
-  WriteMilestone(tx, m, contract.review_window_seconds);
-  if (moved == 0) return OkStatus();
+  writes.Milestone(m);
+  if (moved == 0) return;
   v1::MilestoneFunded event;
   event.set_contract_id(contract.id);
   event.set_milestone_id(m.id);
   *event.mutable_amount() = MoneyProto(contract.currency, moved);
-  return events::Enqueue(tx, kEventSource, contract.id, event);
+  writes.Event(contract.id, event);
 }
 
 }  // namespace
@@ -62,9 +62,10 @@ Status EscrowService::FundMilestone(const connect::CallContext& ctx,
   MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
   return movements_.Run(OnMilestone(
       request.milestone(), std::move(scope), response, ctx,
-      [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
-        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
-                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+      [&](MovementInput& in) -> StatusOr<MovementPlan> {
+        MARKET_ASSIGN_OR_RETURN(
+            LockedMilestone locked,
+            MilestoneFor(std::move(in.contract), request.milestone(), caller.subject));
         MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "fund a milestone"));
         MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "pending", "funded"));
         const ContractRecord& contract = locked.contract;
@@ -80,11 +81,11 @@ Status EscrowService::FundMilestone(const connect::CallContext& ctx,
             .refusal = "wallet: holds too little " + contract.currency +
                        " to fund this milestone; top it up first",
             .finish = [&response, locked = std::move(locked), missing, wallet](
-                          pqxx::work& tx,
+                          PendingWrites& writes,
                           const std::vector<PostedTransfer>& posted) mutable -> Status {
               MilestoneRecord& m = locked.milestone();
               m.held = m.amount;
-              MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, locked.contract, m, missing));
+              MarkFundedIfCovered(writes, locked.contract, m, missing);
               ToProto(m, locked.contract.currency, *response.mutable_milestone());
               *response.mutable_wallet()->mutable_available() =
                   MoneyProto(locked.contract.currency, posted.front().balances.at(wallet));
@@ -104,30 +105,32 @@ Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
   // answer cost no more than theirs.
   return movements_.Run(OnMilestone(
       request.milestone(), std::move(scope), response, ctx,
-      [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
-        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
-                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+      [&](MovementInput& in) -> StatusOr<MovementPlan> {
+        MARKET_ASSIGN_OR_RETURN(
+            LockedMilestone locked,
+            MilestoneFor(std::move(in.contract), request.milestone(), caller.subject));
         MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kFreelancer, "submit a milestone"));
         MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "funded", "submitted"));
-        return MovementPlan{
-            .transfers = {},
-            .refusal = {},
-            .finish = [&response, locked = std::move(locked)](
-                          pqxx::work& tx, const std::vector<PostedTransfer>&) mutable -> Status {
-              MilestoneRecord& m = locked.milestone();
-              m.state = "submitted";
-              // The review window starts on database time; the row tells its deadline.
-              m.review_deadline_micros =
-                  WriteMilestone(tx, m, locked.contract.review_window_seconds);
-              v1::MilestoneSubmitted event;
-              event.set_contract_id(locked.contract.id);
-              event.set_milestone_id(m.id);
-              *event.mutable_review_deadline() =
-                  pg::TimestampFromUnixMicros(m.review_deadline_micros.value_or(0));
-              MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, locked.contract.id, event));
-              ToProto(m, locked.contract.currency, *response.mutable_milestone());
-              return OkStatus();
-            }};
+        return MovementPlan{.transfers = {},
+                            .refusal = {},
+                            .finish = [&response, locked = std::move(locked), now = in.now_micros](
+                                          PendingWrites& writes,
+                                          const std::vector<PostedTransfer>&) mutable -> Status {
+                              MilestoneRecord& m = locked.milestone();
+                              m.state = "submitted";
+                              // The review window starts on database time: the transaction's start.
+                              m.review_deadline_micros =
+                                  now + locked.contract.review_window_seconds * 1'000'000;
+                              writes.Milestone(m);
+                              v1::MilestoneSubmitted event;
+                              event.set_contract_id(locked.contract.id);
+                              event.set_milestone_id(m.id);
+                              *event.mutable_review_deadline() =
+                                  pg::TimestampFromUnixMicros(*m.review_deadline_micros);
+                              writes.Event(locked.contract.id, event);
+                              ToProto(m, locked.contract.currency, *response.mutable_milestone());
+                              return OkStatus();
+                            }};
       }));
 }
 
@@ -148,9 +151,10 @@ Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
   }
   return movements_.Run(OnMilestone(
       request.milestone(), std::move(scope), response, ctx,
-      [&](pqxx::work& tx) -> StatusOr<MovementPlan> {
-        MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
-                                LockMilestoneFor(tx, request.milestone(), caller.subject));
+      [&](MovementInput& in) -> StatusOr<MovementPlan> {
+        MARKET_ASSIGN_OR_RETURN(
+            LockedMilestone locked,
+            MilestoneFor(std::move(in.contract), request.milestone(), caller.subject));
         MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "approve a milestone"));
         const ContractRecord& contract = locked.contract;
         const MilestoneRecord& m = locked.milestone();
@@ -187,7 +191,7 @@ Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
           rolled = std::min(rest, std::max<std::int64_t>(0, found->amount - found->held));
         }
         const std::int64_t refunded = rest - rolled;
-        MARKET_ASSIGN_OR_RETURN(PlannedRelease release, PlanReleaseOf(tx, contract, m, gross));
+        MARKET_ASSIGN_OR_RETURN(PlannedRelease release, PlanReleaseOf(in.tx, contract, m, gross));
         std::vector<TransferSpec> transfers{release.transfer};
         if (refunded > 0) {
           MARKET_ASSIGN_OR_RETURN(TransferSpec refund, RefundTransferOf(contract, m, refunded));
@@ -197,21 +201,20 @@ Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
             .transfers = std::move(transfers),
             .refusal = {},
             .finish = [&response, locked = std::move(locked), release = std::move(release), next,
-                       refunded](pqxx::work& tx,
+                       refunded](PendingWrites& writes,
                                  const std::vector<PostedTransfer>& posted) mutable -> Status {
               ContractRecord& contract = locked.contract;
               MilestoneRecord& m = locked.milestone();
-              MARKET_ASSIGN_OR_RETURN(
-                  const v1::Release paid,
-                  RecordRelease(tx, contract, m, release, posted.front().id, false));
+              const v1::Release paid =
+                  RecordRelease(writes, contract, m, release, posted.front().id, false);
               std::int64_t rolled = 0;
               if (next) {
                 MilestoneRecord& into = contract.milestones[*next];
                 rolled = RollHeld(m, into, m.held - refunded);
-                MARKET_RETURN_IF_ERROR(MarkFundedIfCovered(tx, contract, into, rolled));
+                MarkFundedIfCovered(writes, contract, into, rolled);
               }
-              if (refunded > 0) MARKET_RETURN_IF_ERROR(RecordRefund(tx, contract, m, refunded));
-              MARKET_RETURN_IF_ERROR(Finish(tx, contract, m, "released"));
+              if (refunded > 0) RecordRefund(writes, contract, m, refunded);
+              Finish(writes, contract, m, "released");
               ToProto(m, contract.currency, *response.mutable_milestone());
               *response.mutable_release() = paid;
               *response.mutable_refunded() = MoneyProto(contract.currency, refunded);
@@ -276,8 +279,10 @@ Status EscrowService::CancelMilestone(const connect::CallContext& ctx,
                      return OkStatus();
                    }
                    const std::int64_t refunded = m.held;
-                   MARKET_RETURN_IF_ERROR(RefundHeld(tx, contract, m, refunded));
-                   MARKET_RETURN_IF_ERROR(Finish(tx, contract, m, "cancelled"));
+                   PendingWrites writes;
+                   MARKET_RETURN_IF_ERROR(RefundHeld(tx, writes, contract, m, refunded));
+                   Finish(writes, contract, m, "cancelled");
+                   MARKET_RETURN_IF_ERROR(writes.Flush(tx));
                    ToProto(m, currency, *response.mutable_milestone());
                    response.set_cancelled(true);
                    *response.mutable_refunded() = MoneyProto(currency, refunded);

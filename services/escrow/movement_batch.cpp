@@ -1,9 +1,11 @@
 #include "movement_batch.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <map>
 #include <set>
 #include <utility>
+
+#include "market/common/text.hpp"
 
 namespace market::escrow {
 namespace {
@@ -80,18 +82,29 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
           for (std::size_t t = 0; t < taken.size(); ++t) answers[taken[t]] = stored[t];
         }
 
-        // 2. Each movement's own rows, locked in lock-key order so that two batches (or a batch
-        // and a lone call) take them in the same order.
-        std::vector<std::size_t> by_lock_key(n);
-        std::iota(by_lock_key.begin(), by_lock_key.end(), 0);
-        std::sort(by_lock_key.begin(), by_lock_key.end(), [&](std::size_t a, std::size_t b) {
-          return movements[a]->lock_key < movements[b]->lock_key;
-        });
+        // 2. The contracts, all in one statement in id order, so that two batches (or a batch
+        // and a lone call) lock them in the same order.
+        std::vector<std::string> contract_ids;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!claims[i].empty() && !movements[i]->contract_id.empty()) {
+            contract_ids.push_back(text::ToLowerAscii(movements[i]->contract_id));
+          }
+        }
+        const LockedContracts locked = LockContracts(tx, contract_ids);
+        std::map<std::string, const ContractRecord*> contract_by_id;
+        for (const ContractRecord& contract : locked.contracts) {
+          contract_by_id.emplace(contract.id, &contract);
+        }
+
+        // 3. Each movement's plan.
         std::vector<Prepared> prepared(n);
         std::set<AccountKey> accounts_touched;
-        for (const std::size_t i : by_lock_key) {
+        for (std::size_t i = 0; i < n; ++i) {
           if (claims[i].empty()) continue;
-          StatusOr<MovementPlan> plan = movements[i]->prepare(tx);
+          MovementInput input{.tx = tx, .contract = std::nullopt, .now_micros = locked.now_micros};
+          const auto found = contract_by_id.find(text::ToLowerAscii(movements[i]->contract_id));
+          if (found != contract_by_id.end()) input.contract = *found->second;
+          StatusOr<MovementPlan> plan = movements[i]->prepare(input);
           if (!plan.ok()) {
             answers[i] = plan.status();
             continue;
@@ -109,7 +122,7 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
           prepared[i].accepted = answers[i].ok();
         }
 
-        // 3 and 4. The accounts, then the movements in the order they came.
+        // 4 and 5. The accounts, then the movements in the order they came.
         LockedAccounts accounts;
         if (!accounts_touched.empty()) {
           MARKET_ASSIGN_OR_RETURN(accounts, LockAccounts(tx, accounts_touched));
@@ -142,11 +155,12 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
           }
         }
 
-        // 5 and 6. The transfers, then the state each accepted movement pays for.
+        // 6 and 7. The transfers, then the state each accepted movement pays for.
         const std::vector<std::int64_t> ids = to_append.empty()
                                                   ? std::vector<std::int64_t>{}
                                                   : AppendTransfers(tx, to_append, accounts);
         std::size_t next_id = 0;
+        PendingWrites writes;
         std::vector<std::pair<KeyClaim, const google::protobuf::Message*>> answered;
         std::vector<KeyClaim> released;
         for (std::size_t i = 0; i < n; ++i) {
@@ -158,11 +172,12 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
             continue;
           }
           for (PostedTransfer& posted : p.posted) posted.id = ids.at(next_id++);
-          if (p.plan.finish) MARKET_RETURN_IF_ERROR(p.plan.finish(tx, p.posted));
+          if (p.plan.finish) MARKET_RETURN_IF_ERROR(p.plan.finish(writes, p.posted));
           answered.emplace_back(claims[i], movements[i]->response);
         }
+        MARKET_RETURN_IF_ERROR(writes.Flush(tx));
 
-        // 7. Keys again: answers kept, refused calls' keys free for a retry.
+        // 8. Keys again: answers kept, refused calls' keys free for a retry.
         SettleKeys(tx, answered, released);
         return answers;
       });

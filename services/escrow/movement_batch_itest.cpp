@@ -61,24 +61,26 @@ struct BatchDatabase {
     request.mutable_milestone()->set_milestone_id(std::to_string(spec.legs.front().amount));
     StatusOr<IdempotencyScope> scope = ScopeOf(caller, "Move", request);
     REQUIRE(scope.ok());
-    return {.scope = *scope,
-            .response = &response,
-            .lock_key = caller + "/" + key,
-            .deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30),
-            .prepare = [this, spec, caller, &response](pqxx::work&) -> StatusOr<MovementPlan> {
-              const AccountKey wallet = Wallet(caller, "USD");
-              return MovementPlan{
-                  .transfers = {spec},
-                  .refusal = "wallet: holds too little USD for this movement",
-                  .finish = [this, wallet, &response](
-                                pqxx::work&, const std::vector<PostedTransfer>& posted) -> Status {
-                    response.mutable_wallet()->mutable_available()->set_minor_units(
-                        posted.front().balances.at(wallet));
-                    std::lock_guard lock(mutex);
-                    transfer_ids.push_back(posted.front().id);
-                    return OkStatus();
-                  }};
-            }};
+    return {
+        .scope = *scope,
+        .response = &response,
+        .lock_key = caller + "/" + key,
+        .contract_id = {},
+        .deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30),
+        .prepare = [this, spec, caller, &response](MovementInput&) -> StatusOr<MovementPlan> {
+          const AccountKey wallet = Wallet(caller, "USD");
+          return MovementPlan{
+              .transfers = {spec},
+              .refusal = "wallet: holds too little USD for this movement",
+              .finish = [this, wallet, &response](
+                            PendingWrites&, const std::vector<PostedTransfer>& posted) -> Status {
+                response.mutable_wallet()->mutable_available()->set_minor_units(
+                    posted.front().balances.at(wallet));
+                std::lock_guard lock(mutex);
+                transfer_ids.push_back(posted.front().id);
+                return OkStatus();
+              }};
+        }};
   }
 
   std::string Scalar(const std::string& sql) {
@@ -120,7 +122,7 @@ std::vector<Status> RunAsOneBatch(BatchDatabase& db, MovementBatcher& batcher,
   Response blocker_response;
   Movement blocker = db.MovementOf("blocker", "hold", TopUp("blocker", 1), blocker_response);
   blocker.prepare = [&, wanted = queued_before + 1 + static_cast<double>(movements.size())](
-                        pqxx::work&) -> StatusOr<MovementPlan> {
+                        MovementInput&) -> StatusOr<MovementPlan> {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (MovementsInFlight().Value() < wanted && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -164,7 +166,7 @@ TEST_CASE("one batch commits its movements together and judges each alone", "[es
   movements.push_back(db.MovementOf("ann", "top-up-2", TopUp("ann", 5), reused));
   movements.back().scope.key = "top-up";  // the first key, with another request
   movements.push_back(db.MovementOf("eve", "pay-1", Pay("eve", "dan", 1), not_found));
-  movements.back().prepare = [](pqxx::work&) -> StatusOr<MovementPlan> {
+  movements.back().prepare = [](MovementInput&) -> StatusOr<MovementPlan> {
     return NotFoundError("milestone: not found");
   };
   // Two movements drawing on bob's 300: whichever comes second in the batch finds 100 left.
@@ -230,13 +232,14 @@ TEST_CASE("a batch that fails as a whole runs each of its movements alone", "[es
   Response flaky, steady;
   std::vector<Movement> movements;
   movements.push_back(db.MovementOf("ann", "pay-1", Pay("ann", "dan", 100), flaky));
-  movements.back().prepare = [&](pqxx::work&) -> StatusOr<MovementPlan> {
-    return MovementPlan{.transfers = {Pay("ann", "dan", 100)},
-                        .refusal = {},
-                        .finish = [&](pqxx::work&, const std::vector<PostedTransfer>&) -> Status {
-                          if (finishes++ == 0) return InternalError("finish failed once");
-                          return OkStatus();
-                        }};
+  movements.back().prepare = [&](MovementInput&) -> StatusOr<MovementPlan> {
+    return MovementPlan{
+        .transfers = {Pay("ann", "dan", 100)},
+        .refusal = {},
+        .finish = [&](PendingWrites&, const std::vector<PostedTransfer>&) -> Status {
+          if (finishes++ == 0) return InternalError("finish failed once");
+          return OkStatus();
+        }};
   };
   movements.push_back(db.MovementOf("ann", "pay-2", Pay("ann", "eve", 50), steady));
 

@@ -41,7 +41,11 @@ Status ValidateRef(const v1::MilestoneRef& ref) {
 
 StatusOr<LockedMilestone> LockMilestoneFor(pqxx::work& tx, const v1::MilestoneRef& ref,
                                            const std::string& account_id) {
-  std::optional<ContractRecord> contract = FindContract(tx, ref.contract_id(), Lock::kForUpdate);
+  return MilestoneFor(FindContract(tx, ref.contract_id(), Lock::kForUpdate), ref, account_id);
+}
+
+StatusOr<LockedMilestone> MilestoneFor(std::optional<ContractRecord> contract,
+                                       const v1::MilestoneRef& ref, const std::string& account_id) {
   if (!contract) return NotFoundError("contract_id: no such contract of yours");
   MARKET_ASSIGN_OR_RETURN(const Party party, PartyOf(*contract, account_id));
   const MilestoneRecord* milestone = FindMilestone(*contract, ref.milestone_id());

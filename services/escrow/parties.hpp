@@ -2,6 +2,7 @@
 // its parties see or move it, and each side only does what that side may.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,5 +47,8 @@ struct LockedMilestone {
 };
 StatusOr<LockedMilestone> LockMilestoneFor(pqxx::work& tx, const v1::MilestoneRef& ref,
                                            const std::string& account_id);
+// The same checks on a contract its caller locked already (none: no such contract).
+StatusOr<LockedMilestone> MilestoneFor(std::optional<ContractRecord> contract,
+                                       const v1::MilestoneRef& ref, const std::string& account_id);
 
 }  // namespace market::escrow

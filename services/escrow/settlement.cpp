@@ -5,7 +5,6 @@
 #include "escrow_proto.hpp"
 #include "ledger.hpp"
 #include "market/connect/error_details.hpp"
-#include "market/events/outbox.hpp"
 #include "tax_profiles.hpp"
 
 namespace market::escrow {
@@ -26,9 +25,9 @@ StatusOr<PlannedRelease> PlanReleaseOf(pqxx::work& tx, const ContractRecord& con
   return PlannedRelease{.gross = gross, .plan = std::move(plan), .transfer = std::move(transfer)};
 }
 
-StatusOr<v1::Release> RecordRelease(pqxx::work& tx, const ContractRecord& contract,
-                                    MilestoneRecord& milestone, const PlannedRelease& release,
-                                    std::int64_t transfer_id, bool automatic) {
+v1::Release RecordRelease(PendingWrites& writes, const ContractRecord& contract,
+                          MilestoneRecord& milestone, const PlannedRelease& release,
+                          std::int64_t transfer_id, bool automatic) {
   milestone.held -= release.gross;
   milestone.released += release.gross;
   v1::MilestoneReleased event;
@@ -37,16 +36,17 @@ StatusOr<v1::Release> RecordRelease(pqxx::work& tx, const ContractRecord& contra
   event.set_freelancer_id(contract.freelancer_id);
   ToProto(release.plan, contract, transfer_id, *event.mutable_release());
   event.set_automatic(automatic);
-  MARKET_RETURN_IF_ERROR(events::Enqueue(tx, kEventSource, contract.id, event));
+  writes.Event(contract.id, event);
   return event.release();
 }
 
-StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, const ContractRecord& contract,
-                                  MilestoneRecord& milestone, std::int64_t gross, bool automatic) {
+StatusOr<v1::Release> ReleaseHeld(pqxx::work& tx, PendingWrites& writes,
+                                  const ContractRecord& contract, MilestoneRecord& milestone,
+                                  std::int64_t gross, bool automatic) {
   MARKET_ASSIGN_OR_RETURN(const PlannedRelease release,
                           PlanReleaseOf(tx, contract, milestone, gross));
   MARKET_ASSIGN_OR_RETURN(const PostedTransfer posted, PostTransfer(tx, release.transfer));
-  return RecordRelease(tx, contract, milestone, release, posted.id, automatic);
+  return RecordRelease(writes, contract, milestone, release, posted.id, automatic);
 }
 
 StatusOr<TransferSpec> RefundTransferOf(const ContractRecord& contract,
@@ -61,8 +61,8 @@ StatusOr<TransferSpec> RefundTransferOf(const ContractRecord& contract,
                                {Wallet(contract.client_id, contract.currency), amount}}};
 }
 
-Status RecordRefund(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
-                    std::int64_t amount) {
+void RecordRefund(PendingWrites& writes, const ContractRecord& contract, MilestoneRecord& milestone,
+                  std::int64_t amount) {
   milestone.held -= amount;
   milestone.refunded += amount;
   v1::MilestoneRefunded event;
@@ -70,16 +70,17 @@ Status RecordRefund(pqxx::work& tx, const ContractRecord& contract, MilestoneRec
   event.set_milestone_id(milestone.id);
   event.set_client_id(contract.client_id);
   *event.mutable_amount() = MoneyProto(contract.currency, amount);
-  return events::Enqueue(tx, kEventSource, contract.id, event);
+  writes.Event(contract.id, event);
 }
 
-Status RefundHeld(pqxx::work& tx, const ContractRecord& contract, MilestoneRecord& milestone,
-                  std::int64_t amount) {
+Status RefundHeld(pqxx::work& tx, PendingWrites& writes, const ContractRecord& contract,
+                  MilestoneRecord& milestone, std::int64_t amount) {
   if (amount == 0) return OkStatus();
   MARKET_ASSIGN_OR_RETURN(const TransferSpec transfer,
                           RefundTransferOf(contract, milestone, amount));
   MARKET_RETURN_IF_ERROR(PostTransfer(tx, transfer).status());
-  return RecordRefund(tx, contract, milestone, amount);
+  RecordRefund(writes, contract, milestone, amount);
+  return OkStatus();
 }
 
 std::int64_t RollHeld(MilestoneRecord& milestone, MilestoneRecord& next, std::int64_t amount) {
@@ -89,13 +90,18 @@ std::int64_t RollHeld(MilestoneRecord& milestone, MilestoneRecord& next, std::in
   return moved;
 }
 
-Status Finish(pqxx::work& tx, ContractRecord& contract, MilestoneRecord& milestone,
-              const std::string& state) {
+void Finish(PendingWrites& writes, ContractRecord& contract, MilestoneRecord& milestone,
+            const std::string& state) {
   milestone.state = state;
   milestone.cancel_requested_by.clear();
-  WriteMilestone(tx, milestone, contract.review_window_seconds);
-  if (!IsSettled(state) || !CompleteIfSettled(tx, contract.id)) return OkStatus();
+  milestone.review_deadline_micros.reset();
+  writes.Milestone(milestone);
+  if (!IsSettled(state) || contract.kind != "fixed_price" || contract.state != "active" ||
+      !AllSettledBut(contract, milestone.id)) {
+    return;
+  }
   contract.state = "completed";
+  writes.ContractCompleted(contract.id);
   v1::ContractCompleted event;
   event.set_contract_id(contract.id);
   event.set_client_id(contract.client_id);
@@ -107,7 +113,7 @@ Status Finish(pqxx::work& tx, ContractRecord& contract, MilestoneRecord& milesto
   }
   *event.mutable_released() = MoneyProto(contract.currency, released);
   *event.mutable_refunded() = MoneyProto(contract.currency, refunded);
-  return events::Enqueue(tx, kEventSource, contract.id, event);
+  writes.Event(contract.id, event);
 }
 
 Status RequireState(const MilestoneRecord& milestone, const std::string& wanted,
