@@ -50,7 +50,9 @@ using market::escrow::AccountKind;
 
 constexpr std::int64_t kAmount = 10000;
 
-// 100,000 wallets each topped up once (200,000 legs) with 100,000 answered idempotency keys.
+// 100,000 wallets each topped up once (200,000 legs) with 100,000 answered idempotency keys, and
+// 10,000 completed contracts of 10 milestones each: so that the planner sees tables the size of
+// a ledger in use (a plan made for a near-empty table scans it, and is kept while it grows).
 constexpr std::string_view kHistory = R"(
   INSERT INTO accounts (kind, owner, currency, balance)
   SELECT 'wallet', 'history-' || g, 'USD', 100 FROM generate_series(1, 100000) AS g;
@@ -66,7 +68,17 @@ constexpr std::string_view kHistory = R"(
   CROSS JOIN LATERAL (VALUES (a.id, 100::bigint), (f.id, -100::bigint)) AS x(account, amount);
   INSERT INTO idempotency_keys (caller, method, key, request_hash, response)
   SELECT 'history-' || g, 'TopUpWallet', 'top-up-1', md5(g::text), ''
-  FROM generate_series(1, 100000) AS g;)";
+  FROM generate_series(1, 100000) AS g;
+  INSERT INTO contracts (source, source_id, title, client_id, client_country, freelancer_id,
+                         freelancer_country, currency, payout_currency, fx_rate, fx_quoted_at,
+                         freelancer_fee_bps, review_window_seconds,
+                         dispute_response_window_seconds, state)
+  SELECT 'accepted_bid', 'history-' || g, 'Past contract ' || g, gen_random_uuid(), 'DE',
+         gen_random_uuid(), 'AR', 'USD', 'USD', 1, now(), 1000, 1209600, 604800, 'completed'
+  FROM generate_series(1, 10000) AS g;
+  INSERT INTO milestones (contract_id, position, title, amount, state, released)
+  SELECT c.id, p, 'Milestone ' || p, 10000, 'released', 10000
+  FROM contracts c CROSS JOIN generate_series(1, 10) AS p;)";
 constexpr std::int64_t kFee = 1000;
 
 std::string Id(std::mt19937_64& random) {
@@ -230,7 +242,9 @@ int main(int argc, char** argv) {
   if (auto status = market::pg::InTransaction(
           pool, {},
           [](pqxx::work& tx) {
-            tx.exec("ANALYZE accounts; ANALYZE transfers; ANALYZE legs; ANALYZE idempotency_keys");
+            tx.exec(
+                "ANALYZE accounts; ANALYZE transfers; ANALYZE legs; ANALYZE idempotency_keys; "
+                "ANALYZE contracts; ANALYZE milestones");
             return market::OkStatus();
           });
       !status.ok()) {
