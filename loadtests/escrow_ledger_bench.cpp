@@ -112,6 +112,7 @@ market::Status Move(market::pg::Pool& pool, market::escrow::MovementBatcher* bat
        .response = &response,
        .lock_key = spec.contract_id.empty() ? caller : spec.contract_id,
        .contract_id = {},
+       .only_milestone_id = {},
        .prepare =
            [&](market::escrow::MovementInput&) -> market::StatusOr<market::escrow::MovementPlan> {
          return market::escrow::MovementPlan{.transfers = {spec}, .refusal = {}, .finish = {}};

@@ -53,13 +53,20 @@ inline constexpr std::string_view kSelectMilestones = R"(
          (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
   FROM milestones WHERE contract_id = $1::uuid ORDER BY position)";
 
+// Every milestone of the contracts in $1, and the milestones named in $2 of the contracts paired
+// with them in $3 (a primary-key probe each, instead of a contract's every row).
 inline constexpr std::string_view kSelectMilestonesOfMany = R"(
   SELECT id::text AS id, contract_id::text AS contract_id, position, title, amount, state, held,
          released, refunded, cancel_requested_by, kind,
          COALESCE((extract(epoch FROM week_start) * 1000000)::bigint, 0) AS week_start_micros,
          COALESCE(minutes, 0) AS minutes,
          (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
-  FROM milestones WHERE contract_id = ANY ($1::uuid[]) ORDER BY contract_id, position)";
+  FROM (SELECT m.* FROM milestones m WHERE m.contract_id = ANY ($1::uuid[])
+        UNION ALL
+        SELECT m.* FROM unnest($2::uuid[], $3::uuid[]) AS w(id, contract_id)
+        JOIN milestones m ON m.id = w.id AND m.contract_id = w.contract_id
+        WHERE m.id = ANY ($2::uuid[])) AS m
+  ORDER BY contract_id, position)";
 
 inline constexpr std::string_view kUpdateMilestone = R"(
   UPDATE milestones SET
@@ -266,23 +273,34 @@ std::optional<std::int64_t> WriteMilestone(pqxx::work& tx, const MilestoneRecord
   return written["review_deadline_micros"].as<std::int64_t>();
 }
 
-LockedContracts LockContracts(pqxx::work& tx, const std::vector<std::string>& contract_ids) {
+LockedContracts LockContracts(pqxx::work& tx, const std::vector<ContractToLock>& wanted) {
   LockedContracts locked;
-  if (contract_ids.empty()) return locked;
+  if (wanted.empty()) return locked;
   static const std::string sql = [] {
     std::string text(kLockContracts);
     text.replace(text.find("{columns}"), 9, kContractColumns);
     return text;
   }();
-  const std::string ids = pg::ToArrayLiteral(contract_ids);
+  std::vector<std::string> ids, whole, only_milestones, only_contracts;
+  for (const ContractToLock& contract : wanted) {
+    ids.push_back(contract.id);
+    if (contract.only_milestone_id.empty()) {
+      whole.push_back(contract.id);
+    } else {
+      only_milestones.push_back(contract.only_milestone_id);
+      only_contracts.push_back(contract.id);
+    }
+  }
   std::map<std::string, std::size_t> by_id;
-  for (const auto& row : pg::Exec(tx, sql, ids)) {
+  for (const auto& row : pg::Exec(tx, sql, pg::ToArrayLiteral(ids))) {
     locked.now_micros = row["now_micros"].as<std::int64_t>();
     by_id.emplace(row["id"].as<std::string>(), locked.contracts.size());
     locked.contracts.push_back(ReadContract(row));
   }
   if (locked.contracts.empty()) return locked;
-  for (const auto& row : pg::Exec(tx, kSelectMilestonesOfMany, ids)) {
+  for (const auto& row :
+       pg::Exec(tx, kSelectMilestonesOfMany, pg::ToArrayLiteral(whole),
+                pg::ToArrayLiteral(only_milestones), pg::ToArrayLiteral(only_contracts))) {
     const auto it = by_id.find(row["contract_id"].as<std::string>());
     if (it != by_id.end()) locked.contracts[it->second].milestones.push_back(ReadMilestone(row));
   }

@@ -68,7 +68,9 @@ struct ContractRecord {
   std::string start_date;
   std::string ended_by;  // "", "client" or "freelancer"
   std::optional<std::int64_t> ended_at_micros;
-  std::vector<MilestoneRecord> milestones;  // by position
+  // By position: all of the contract's, except where a reader says it loaded fewer
+  // (LockContracts with only_milestone_id).
+  std::vector<MilestoneRecord> milestones;
 };
 
 struct FxRateRecord {
@@ -107,14 +109,20 @@ MilestoneRecord* FindMilestone(ContractRecord& contract, const std::string& mile
 std::optional<std::int64_t> WriteMilestone(pqxx::work& tx, const MilestoneRecord& milestone,
                                            std::int64_t review_window_seconds);
 
-// The contracts of a batch of movements, locked for update in id order, with their milestones
-// (none for an id that names no contract), in two statements; and the transaction's start on
-// database time (PostgreSQL's now(), zero when no contract was found).
+// The contracts of a batch of movements, locked for update in id order (none for an id that
+// names no contract), with their milestones, in two statements; and the transaction's start on
+// database time (PostgreSQL's now(), zero when no contract was found). A contract wanted with
+// `only_milestone_id` carries that one milestone (none when it is not the contract's), not all:
+// only for a caller that needs no other (completion and rolling look at them all).
+struct ContractToLock {
+  std::string id;  // a UUID in lower case, once in the list
+  std::string only_milestone_id;
+};
 struct LockedContracts {
   std::int64_t now_micros = 0;
   std::vector<ContractRecord> contracts;
 };
-LockedContracts LockContracts(pqxx::work& tx, const std::vector<std::string>& contract_ids);
+LockedContracts LockContracts(pqxx::work& tx, const std::vector<ContractToLock>& wanted);
 
 // WriteMilestone for several milestones in one statement, each row as its record has it,
 // the review deadline included (kept as stored when a "submitted" record has none).

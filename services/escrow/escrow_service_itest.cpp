@@ -404,6 +404,17 @@ TEST_CASE("only a contract's parties see and move it, each on its own side", "[e
   CHECK(CodeOf(escrow.Client().GetContract(get, Escrow::As(both_bearer))) == StatusCode::kNotFound);
   CHECK(escrow.Client().GetContract(get, Escrow::As(escrow.Operator().bearer)).ok());
 
+  // A milestone of someone else's contract, named under one's own contract, is not found there:
+  // whether fund, submission or approval reads one milestone or all of the contract's.
+  const v1::Contract others = escrow.NewContract(other_client, other_freelancer, "USD", {700});
+  v1::MilestoneRef crossed = ref;
+  crossed.set_milestone_id(others.milestones(0).id());
+  CHECK(CodeOf(escrow.Fund(client, crossed)) == StatusCode::kNotFound);
+  CHECK(CodeOf(escrow.Submit(freelancer, crossed)) == StatusCode::kNotFound);
+  CHECK(CodeOf(escrow.Approve(client, crossed)) == StatusCode::kNotFound);
+  CHECK(escrow.WalletBalance(client, "USD") == 1000);
+  CHECK(escrow.Get(other_client, others.id()).milestones(0).state() == v1::MILESTONE_STATE_PENDING);
+
   // Funding: a stranger gets not_found, the freelancer's role is refused.
   CHECK(CodeOf(escrow.Fund(other_client, ref)) == StatusCode::kNotFound);
   CHECK(CodeOf(escrow.Fund(freelancer, ref)) == StatusCode::kPermissionDenied);
@@ -433,7 +444,11 @@ TEST_CASE("only a contract's parties see and move it, each on its own side", "[e
   REQUIRE(mine.ok());
   REQUIRE(mine->contracts_size() == 1);
   CHECK(mine->contracts(0).id() == contract.id());
-  const auto none = escrow.Client().ListMyContracts({}, Escrow::As(other_client.bearer));
+  const auto theirs = escrow.Client().ListMyContracts({}, Escrow::As(other_client.bearer));
+  REQUIRE(theirs.ok());
+  REQUIRE(theirs->contracts_size() == 1);
+  CHECK(theirs->contracts(0).id() == others.id());
+  const auto none = escrow.Client().ListMyContracts({}, Escrow::As(both_bearer));
   REQUIRE(none.ok());
   CHECK(none->contracts().empty());
 }

@@ -19,13 +19,18 @@ namespace {
 // A call on the milestone `ref` names, run by the MovementBatcher on the contract it locked.
 // Movements on one contract never share a batch: each one's prepare must see what the one before
 // it wrote. Ids are compared as PostgreSQL writes them, in lower case.
-Movement OnMilestone(const v1::MilestoneRef& ref, IdempotencyScope scope,
+// A fund or a submission reads only its own milestone; a release reads them all (the
+// contract's completion, a roll into the next one).
+enum class Reads { kTheMilestone, kEveryMilestone };
+Movement OnMilestone(const v1::MilestoneRef& ref, Reads reads, IdempotencyScope scope,
                      google::protobuf::Message& response, const connect::CallContext& ctx,
                      std::function<StatusOr<MovementPlan>(MovementInput&)> prepare) {
   return {.scope = std::move(scope),
           .response = &response,
           .lock_key = text::ToLowerAscii(ref.contract_id()),
           .contract_id = ref.contract_id(),
+          .only_milestone_id =
+              reads == Reads::kTheMilestone ? text::ToLowerAscii(ref.milestone_id()) : "",
           .deadline = ctx.deadline,
           .prepare = std::move(prepare)};
 }
@@ -61,7 +66,7 @@ Status EscrowService::FundMilestone(const connect::CallContext& ctx,
                           ScopeOf(caller.subject, "FundMilestone", request));
   MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
   return movements_.Run(OnMilestone(
-      request.milestone(), std::move(scope), response, ctx,
+      request.milestone(), Reads::kTheMilestone, std::move(scope), response, ctx,
       [&](MovementInput& in) -> StatusOr<MovementPlan> {
         MARKET_ASSIGN_OR_RETURN(
             LockedMilestone locked,
@@ -104,7 +109,7 @@ Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
   // No money moves, but the call shares a batch with those that do: its transaction, key and
   // answer cost no more than theirs.
   return movements_.Run(OnMilestone(
-      request.milestone(), std::move(scope), response, ctx,
+      request.milestone(), Reads::kTheMilestone, std::move(scope), response, ctx,
       [&](MovementInput& in) -> StatusOr<MovementPlan> {
         MARKET_ASSIGN_OR_RETURN(
             LockedMilestone locked,
@@ -150,7 +155,7 @@ Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
     }
   }
   return movements_.Run(OnMilestone(
-      request.milestone(), std::move(scope), response, ctx,
+      request.milestone(), Reads::kEveryMilestone, std::move(scope), response, ctx,
       [&](MovementInput& in) -> StatusOr<MovementPlan> {
         MARKET_ASSIGN_OR_RETURN(
             LockedMilestone locked,

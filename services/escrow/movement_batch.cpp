@@ -84,13 +84,14 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
 
         // 2. The contracts, all in one statement in id order, so that two batches (or a batch
         // and a lone call) lock them in the same order.
-        std::vector<std::string> contract_ids;
+        std::vector<ContractToLock> contracts;
         for (std::size_t i = 0; i < n; ++i) {
           if (!claims[i].empty() && !movements[i]->contract_id.empty()) {
-            contract_ids.push_back(text::ToLowerAscii(movements[i]->contract_id));
+            contracts.push_back({.id = text::ToLowerAscii(movements[i]->contract_id),
+                                 .only_milestone_id = movements[i]->only_milestone_id});
           }
         }
-        const LockedContracts locked = LockContracts(tx, contract_ids);
+        const LockedContracts locked = LockContracts(tx, contracts);
         std::map<std::string, const ContractRecord*> contract_by_id;
         for (const ContractRecord& contract : locked.contracts) {
           contract_by_id.emplace(contract.id, &contract);

@@ -77,6 +77,9 @@ struct Movement {
   // The contract the batch locks for the movement (a UUID), or empty; movements naming one
   // contract must share a lock key.
   std::string contract_id;
+  // The one milestone of the contract that `prepare` needs, or empty for all of them (a
+  // release: the contract's completion and a roll look at every milestone).
+  std::string only_milestone_id;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   // Checks what the movement needs and plans its transfers; writes nothing. An error is the
   // call's answer. May run more than once (a retried or a failed batch).

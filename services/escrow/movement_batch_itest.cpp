@@ -66,6 +66,7 @@ struct BatchDatabase {
         .response = &response,
         .lock_key = caller + "/" + key,
         .contract_id = {},
+        .only_milestone_id = {},
         .deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30),
         .prepare = [this, spec, caller, &response](MovementInput&) -> StatusOr<MovementPlan> {
           const AccountKey wallet = Wallet(caller, "USD");
