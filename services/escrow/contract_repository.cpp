@@ -45,17 +45,9 @@ inline constexpr std::string_view kInsertMilestones = R"(
 inline constexpr std::string_view kSelectIdBySource = R"(
   SELECT id::text AS id FROM contracts WHERE source = $1 AND source_id = $2)";
 
-inline constexpr std::string_view kSelectMilestones = R"(
-  SELECT id::text AS id, contract_id::text AS contract_id, position, title, amount, state, held,
-         released, refunded, cancel_requested_by, kind,
-         COALESCE((extract(epoch FROM week_start) * 1000000)::bigint, 0) AS week_start_micros,
-         COALESCE(minutes, 0) AS minutes,
-         (extract(epoch FROM review_deadline) * 1000000)::bigint AS review_deadline_micros
-  FROM milestones WHERE contract_id = $1::uuid ORDER BY position)";
-
 // Every milestone of the contracts in $1, and the milestones named in $2 of the contracts paired
 // with them in $3 (a primary-key probe each, instead of a contract's every row).
-inline constexpr std::string_view kSelectMilestonesOfMany = R"(
+inline constexpr std::string_view kSelectMilestones = R"(
   SELECT id::text AS id, contract_id::text AS contract_id, position, title, amount, state, held,
          released, refunded, cancel_requested_by, kind,
          COALESCE((extract(epoch FROM week_start) * 1000000)::bigint, 0) AS week_start_micros,
@@ -185,7 +177,8 @@ MilestoneRecord ReadMilestone(const pqxx::row& row) {
 
 void LoadMilestones(pqxx::work& tx, ContractRecord& contract) {
   contract.milestones.clear();
-  for (const auto& row : pg::Exec(tx, kSelectMilestones, contract.id)) {
+  for (const auto& row :
+       pg::Exec(tx, kSelectMilestones, pg::ToArrayLiteral({contract.id}), "{}", "{}")) {
     contract.milestones.push_back(ReadMilestone(row));
   }
 }
@@ -299,7 +292,7 @@ LockedContracts LockContracts(pqxx::work& tx, const std::vector<ContractToLock>&
   }
   if (locked.contracts.empty()) return locked;
   for (const auto& row :
-       pg::Exec(tx, kSelectMilestonesOfMany, pg::ToArrayLiteral(whole),
+       pg::Exec(tx, kSelectMilestones, pg::ToArrayLiteral(whole),
                 pg::ToArrayLiteral(only_milestones), pg::ToArrayLiteral(only_contracts))) {
     const auto it = by_id.find(row["contract_id"].as<std::string>());
     if (it != by_id.end()) locked.contracts[it->second].milestones.push_back(ReadMilestone(row));
