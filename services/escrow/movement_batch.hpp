@@ -1,8 +1,8 @@
 // MovementBatcher: escrow's money-moving calls, run in batches of one transaction each. A
 // transaction per movement costs PostgreSQL a commit and about eight statements, each with its
 // own executor start; a batch pays the commit once and its statements once for all of its
-// movements (only a release's tax standing is read per movement) (DESIGN.md money rules 2, 3 and 4
-// hold per movement, as before):
+// movements, except a release's tax standing, read per release (DESIGN.md money rules 2, 3 and
+// 4 hold per movement, as before):
 //
 //   1. claim every idempotency key (one statement); a taken key answers with its stored answer;
 //   2. lock the movements' contracts in id order, with their milestones (two statements);
