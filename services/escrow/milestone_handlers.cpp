@@ -1,5 +1,7 @@
 // The milestone methods of EscrowService: fund, submit, approve, request changes, cancel.
 #include <algorithm>
+#include <functional>
+#include <string_view>
 
 #include "contract_terms.hpp"
 #include "escrow_proto.hpp"
@@ -16,23 +18,38 @@
 namespace market::escrow {
 namespace {
 
-// A call on the milestone `ref` names, run by the MovementBatcher on the contract it locked.
-// Movements on one contract never share a batch: each one's prepare must see what the one before
-// it wrote. Ids are compared as PostgreSQL writes them, in lower case.
 // A fund or a submission reads only its own milestone; a release reads them all (the
 // contract's completion, a roll into the next one).
 enum class Reads { kTheMilestone, kEveryMilestone };
-Movement OnMilestone(const v1::MilestoneRef& ref, Reads reads, IdempotencyScope scope,
+struct MilestoneMove {
+  const v1::MilestoneRef& ref;
+  Reads reads;
+  Party side;               // the contract's side that may make the move
+  std::string_view action;  // "fund a milestone", for the permission_denied answer
+};
+// Plans the move on the milestone the caller may move (its party and side checked).
+using PlanOnMilestone = std::function<StatusOr<MovementPlan>(MovementInput&, LockedMilestone)>;
+
+// A call on the milestone `move.ref` names, run by the MovementBatcher on the contract it
+// locked. Movements on one contract never share a batch: each one's prepare must see what the one
+// before it wrote. Ids are compared as PostgreSQL writes them, in lower case.
+Movement OnMilestone(const MilestoneMove& move, const std::string& caller, IdempotencyScope scope,
                      google::protobuf::Message& response, const connect::CallContext& ctx,
-                     std::function<StatusOr<MovementPlan>(MovementInput&)> prepare) {
+                     PlanOnMilestone plan) {
   return {.scope = std::move(scope),
           .response = &response,
-          .lock_key = text::ToLowerAscii(ref.contract_id()),
-          .contract_id = ref.contract_id(),
+          .lock_key = text::ToLowerAscii(move.ref.contract_id()),
+          .contract_id = move.ref.contract_id(),
           .only_milestone_id =
-              reads == Reads::kTheMilestone ? text::ToLowerAscii(ref.milestone_id()) : "",
+              move.reads == Reads::kTheMilestone ? text::ToLowerAscii(move.ref.milestone_id()) : "",
           .deadline = ctx.deadline,
-          .prepare = std::move(prepare)};
+          .prepare = [move, caller,
+                      plan = std::move(plan)](MovementInput& in) -> StatusOr<MovementPlan> {
+            MARKET_ASSIGN_OR_RETURN(LockedMilestone locked,
+                                    MilestoneFor(std::move(in.contract), move.ref, caller));
+            MARKET_RETURN_IF_ERROR(RequireSide(locked.party, move.side, move.action));
+            return plan(in, std::move(locked));
+          }};
 }
 
 // The next milestone after `position` that is still pending, or nullptr.
@@ -66,12 +83,12 @@ Status EscrowService::FundMilestone(const connect::CallContext& ctx,
                           ScopeOf(caller.subject, "FundMilestone", request));
   MARKET_RETURN_IF_ERROR(ValidateRef(request.milestone()));
   return movements_.Run(OnMilestone(
-      request.milestone(), Reads::kTheMilestone, std::move(scope), response, ctx,
-      [&](MovementInput& in) -> StatusOr<MovementPlan> {
-        MARKET_ASSIGN_OR_RETURN(
-            LockedMilestone locked,
-            MilestoneFor(std::move(in.contract), request.milestone(), caller.subject));
-        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "fund a milestone"));
+      {.ref = request.milestone(),
+       .reads = Reads::kTheMilestone,
+       .side = Party::kClient,
+       .action = "fund a milestone"},
+      caller.subject, std::move(scope), response, ctx,
+      [&](MovementInput&, LockedMilestone locked) -> StatusOr<MovementPlan> {
         MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "pending", "funded"));
         const ContractRecord& contract = locked.contract;
         const std::int64_t missing = locked.milestone().amount - locked.milestone().held;
@@ -109,12 +126,12 @@ Status EscrowService::SubmitMilestone(const connect::CallContext& ctx,
   // No money moves, but the call shares a batch with those that do: its transaction, key and
   // answer cost no more than theirs.
   return movements_.Run(OnMilestone(
-      request.milestone(), Reads::kTheMilestone, std::move(scope), response, ctx,
-      [&](MovementInput& in) -> StatusOr<MovementPlan> {
-        MARKET_ASSIGN_OR_RETURN(
-            LockedMilestone locked,
-            MilestoneFor(std::move(in.contract), request.milestone(), caller.subject));
-        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kFreelancer, "submit a milestone"));
+      {.ref = request.milestone(),
+       .reads = Reads::kTheMilestone,
+       .side = Party::kFreelancer,
+       .action = "submit a milestone"},
+      caller.subject, std::move(scope), response, ctx,
+      [&](MovementInput& in, LockedMilestone locked) -> StatusOr<MovementPlan> {
         MARKET_RETURN_IF_ERROR(RequireState(locked.milestone(), "funded", "submitted"));
         return MovementPlan{.transfers = {},
                             .refusal = {},
@@ -155,12 +172,12 @@ Status EscrowService::ApproveMilestone(const connect::CallContext& ctx,
     }
   }
   return movements_.Run(OnMilestone(
-      request.milestone(), Reads::kEveryMilestone, std::move(scope), response, ctx,
-      [&](MovementInput& in) -> StatusOr<MovementPlan> {
-        MARKET_ASSIGN_OR_RETURN(
-            LockedMilestone locked,
-            MilestoneFor(std::move(in.contract), request.milestone(), caller.subject));
-        MARKET_RETURN_IF_ERROR(RequireSide(locked.party, Party::kClient, "approve a milestone"));
+      {.ref = request.milestone(),
+       .reads = Reads::kEveryMilestone,
+       .side = Party::kClient,
+       .action = "approve a milestone"},
+      caller.subject, std::move(scope), response, ctx,
+      [&](MovementInput& in, LockedMilestone locked) -> StatusOr<MovementPlan> {
         const ContractRecord& contract = locked.contract;
         const MilestoneRecord& m = locked.milestone();
         MARKET_RETURN_IF_ERROR(RequireState(m, "submitted", "approved"));
