@@ -212,8 +212,8 @@ int main(int argc, char** argv) {
     return value == nullptr ? fallback : static_cast<std::size_t>(std::stoul(value));
   };
   market::escrow::MovementBatcher batched(
-      pool, {.max_batch = setting("MARKET_ESCROW_MOVE_BATCH", 32),
-             .max_writers = setting("MARKET_ESCROW_MOVE_WRITERS", 2)});
+      pool.options(), {.max_batch = setting("MARKET_ESCROW_MOVE_BATCH", 32),
+                       .max_writers = setting("MARKET_ESCROW_MOVE_WRITERS", 2)});
   market::escrow::MovementBatcher* const batcher = mode == "movements-alone" ? nullptr : &batched;
   const bool movements = mode == "movements" || mode == "movements-alone";
   market::escrow::SandboxPaymentProvider payments;

@@ -49,8 +49,9 @@ metrics::Histogram& PlacementBatchSizes() {
   return histogram;
 }
 
-BidPlacer::BidPlacer(pg::Pool& pool, CreditPolicy policy, Clock clock, BatchCombinerOptions options)
-    : pool_(pool),
+BidPlacer::BidPlacer(const pg::PoolOptions& database, CreditPolicy policy, Clock clock,
+                     BatchCombinerOptions options)
+    : pool_(pg::BatchWriterPoolOptions(database, options.max_writers)),
       policy_(policy),
       clock_(std::move(clock)),
       combiner_(
@@ -74,8 +75,7 @@ StatusOr<BidPlacer::Answers> BidPlacer::PlaceInOneTransaction(const Batch& bids)
   const auto now = clock_();
   const CreditPeriod period = CreditPeriodAt(now);
   return pg::InTransaction(
-      pool_, pg::TxOptions{.deadline = deadline, .generic_plans = true},
-      [&](pqxx::work& tx) -> StatusOr<Answers> {
+      pool_, pg::TxOptions{.deadline = deadline}, [&](pqxx::work& tx) -> StatusOr<Answers> {
         Answers answers(bids.size(), StatusOr<PlacedBidAnswer>(InternalError("bid not placed")));
         std::vector<std::string> job_ids;
         for (const BidToPlace* bid : bids) job_ids.push_back(bid->job_id);

@@ -56,9 +56,10 @@ class BidPlacer {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  // At most options.max_writers batches (each holding one pooled connection) run at once, each
-  // of at most options.max_batch bids. `pool` must outlive the placer.
-  BidPlacer(pg::Pool& pool, CreditPolicy policy, Clock clock, BatchCombinerOptions options);
+  // At most options.max_writers batches run at once, each of at most options.max_batch bids, on
+  // a pool of their own: one connection per writer, made from the service's `database` options.
+  BidPlacer(const pg::PoolOptions& database, CreditPolicy policy, Clock clock,
+            BatchCombinerOptions options);
 
   // Blocks until the bid's batch committed or failed: the new bid, or the broken rule (codes and
   // reasons of bid_rules.hpp, ACTIVE_BID_EXISTS, INSUFFICIENT_CREDITS).
@@ -71,7 +72,7 @@ class BidPlacer {
   // The batch in one transaction; a non-OK Status when that transaction failed as a whole.
   StatusOr<Answers> PlaceInOneTransaction(const Batch& bids);
 
-  pg::Pool& pool_;
+  pg::Pool pool_;
   const CreditPolicy policy_;
   const Clock clock_;
   BatchCombiner<BidToPlace, StatusOr<PlacedBidAnswer>> combiner_;

@@ -57,7 +57,10 @@ StatusOr<OwnBid> LockOwnBid(pqxx::work& tx, const std::string& bid_id,
 
 BiddingService::BiddingService(pg::Pool& pool, CreditPolicy policy, Clock clock,
                                BatchCombinerOptions placement)
-    : pool_(pool), policy_(policy), clock_(clock), placer_(pool, policy, clock, placement) {}
+    : pool_(pool),
+      policy_(policy),
+      clock_(clock),
+      placer_(pool.options(), policy, clock, placement) {}
 
 Status BiddingService::PlaceBid(const connect::CallContext& ctx, const v1::PlaceBidRequest& request,
                                 v1::PlaceBidResponse& response) {

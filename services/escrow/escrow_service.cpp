@@ -62,7 +62,7 @@ EscrowService::EscrowService(pg::Pool& pool, PaymentProvider& payments, PayoutSe
       payments_(payments),
       payouts_(payouts),
       defaults_(defaults),
-      movements_(pool, movement_batches) {}
+      movements_(pool.options(), movement_batches) {}
 
 Status EscrowService::TopUpWallet(const connect::CallContext& ctx,
                                   const v1::TopUpWalletRequest& request,

@@ -39,8 +39,8 @@ metrics::Histogram& MovementBatchSizes() {
   return histogram;
 }
 
-MovementBatcher::MovementBatcher(pg::Pool& pool, BatchCombinerOptions options)
-    : pool_(pool),
+MovementBatcher::MovementBatcher(const pg::PoolOptions& database, BatchCombinerOptions options)
+    : pool_(pg::BatchWriterPoolOptions(database, options.max_writers)),
       combiner_(
           options, [](const Movement& movement) { return movement.lock_key; },
           [this](const Batch& movements) {
@@ -56,7 +56,7 @@ StatusOr<std::vector<Status>> MovementBatcher::RunInOneTransaction(const Batch& 
   for (const Movement* movement : movements) deadline = std::min(deadline, movement->deadline);
   const std::size_t n = movements.size();
   return pg::InTransaction(
-      pool_, pg::TxOptions{.deadline = deadline, .generic_plans = true},
+      pool_, pg::TxOptions{.deadline = deadline},
       [&](pqxx::work& tx) -> StatusOr<std::vector<Status>> {
         std::vector<Status> answers(n, OkStatus());
         std::vector<const IdempotencyScope*> scopes;

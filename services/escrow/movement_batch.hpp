@@ -93,7 +93,9 @@ metrics::Histogram& MovementBatchSizes();
 
 class MovementBatcher {
  public:
-  MovementBatcher(pg::Pool& pool, BatchCombinerOptions options);
+  // Its batches run on a pool of their own: one connection per writer, made from the service's
+  // `database` options.
+  MovementBatcher(const pg::PoolOptions& database, BatchCombinerOptions options);
 
   // Blocks until the movement's batch has committed (or failed); fills *movement.response.
   Status Run(Movement movement);
@@ -104,7 +106,7 @@ class MovementBatcher {
   // The batch in one transaction; a non-OK Status when that transaction failed as a whole.
   StatusOr<std::vector<Status>> RunInOneTransaction(const Batch& movements);
 
-  pg::Pool& pool_;
+  pg::Pool pool_;
   BatchCombiner<Movement, Status> combiner_;
 };
 

@@ -148,7 +148,7 @@ std::vector<Status> RunAsOneBatch(BatchDatabase& db, MovementBatcher& batcher,
 
 TEST_CASE("one batch commits its movements together and judges each alone", "[escrow][batch]") {
   BatchDatabase db;
-  MovementBatcher batcher(db.pool, {.max_batch = 32, .max_writers = 1});
+  MovementBatcher batcher(db.pool.options(), {.max_batch = 32, .max_writers = 1});
   const auto sizes_before = MovementBatchSizes().Take();
 
   // Earlier calls: a key answered already, and money in three wallets.
@@ -224,7 +224,7 @@ TEST_CASE("one batch commits its movements together and judges each alone", "[es
 
 TEST_CASE("a batch that fails as a whole runs each of its movements alone", "[escrow][batch]") {
   BatchDatabase db;
-  MovementBatcher batcher(db.pool, {.max_batch = 32, .max_writers = 1});
+  MovementBatcher batcher(db.pool.options(), {.max_batch = 32, .max_writers = 1});
   Response ignored;
   REQUIRE(batcher.Run(db.MovementOf("ann", "top-up", TopUp("ann", 1000), ignored)).ok());
 

@@ -196,6 +196,9 @@ Status ApplyMigrations(Pool& pool, std::string_view schema,
       return FailedPreconditionError("schema " + std::string(schema) +
                                      " does not exist; bootstrap the service database first");
     }
+    // Neither a long index build nor the wait for another instance's migrations is bounded by
+    // the pool's statement timeout; RESET below gives the session its pool's value again.
+    query.exec("SET statement_timeout = 0");
     query.exec_params(std::string(kLock), key);
   } catch (const std::exception& error) {
     if (ShouldDiscardConnection(error)) connection.MarkBroken();
@@ -214,6 +217,7 @@ Status ApplyMigrations(Pool& pool, std::string_view schema,
   try {
     pqxx::nontransaction query(*connection);
     query.exec_params(std::string(kUnlock), key);
+    query.exec("RESET statement_timeout");
   } catch (const std::exception&) {
     // Closing the session releases the lock just as well.
     connection.MarkBroken();

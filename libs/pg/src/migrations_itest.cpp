@@ -85,6 +85,22 @@ TEST_CASE("migrations run once each, in version order, inside the service's sche
   }
 }
 
+TEST_CASE("a migration may run longer than the pool's statement timeout", "[pg][migrations]") {
+  market::testing::TestDatabase db = market::testing::CreateServiceDatabase("migrations_slow");
+  using namespace std::chrono_literals;
+  Pool pool({.dsn = db.dsn, .max_connections = 1, .statement_timeout = 100ms});
+  const MigrationSet slow{
+      "slow", {{1, "001_slow", "CREATE TABLE log AS SELECT 1 AS version FROM pg_sleep(0.3)"}}};
+  REQUIRE(ApplyMigrations(pool, db.schema, {&slow}).ok());
+
+  // The session goes back to the pool with the pool's bound again.
+  const Status bounded = market::pg::InTransaction(pool, [](pqxx::work& work) {
+    work.exec("SELECT pg_sleep(0.3)");
+    return OkStatus();
+  });
+  CHECK(bounded.code() == StatusCode::kDeadlineExceeded);
+}
+
 TEST_CASE("two instances migrating at once apply each migration once", "[pg][migrations]") {
   Fixture f;
   Pool other({.dsn = f.db.dsn, .max_connections = 2});

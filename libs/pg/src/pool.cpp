@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "market/pg/conninfo.hpp"
@@ -46,10 +47,31 @@ std::string ConnectTimeoutSeconds(std::chrono::milliseconds timeout) {
   return std::to_string(std::max<std::int64_t>(seconds, 2));
 }
 
+// The settings every session of the pool starts with, sent with the connection's start-up
+// packet (so they cost no round trip, and they override role- and database-level defaults):
+// InTransaction then sends a setting only when a transaction needs another value. The DSN's own
+// `options` come first and are kept.
+std::string SessionOptions(const PoolOptions& options) {
+  std::string session = ConninfoValue(options.dsn, "options");
+  if (!session.empty()) session += ' ';
+  // libpq splits the options at spaces that no backslash escapes.
+  session += "-c default_transaction_isolation=read\\ committed";
+  session += " -c default_transaction_read_only=off";
+  session += " -c statement_timeout=" + std::to_string(options.statement_timeout.count());
+  if (options.generic_plans) session += " -c plan_cache_mode=force_generic_plan";
+  return session;
+}
+
 // Waiting longer than this is a configuration mistake; capping avoids overflowing time_point.
 constexpr std::chrono::hours kLongestWait{24};
 
 }  // namespace
+
+PoolOptions BatchWriterPoolOptions(PoolOptions shared, std::size_t writers) {
+  shared.max_connections = std::max<std::size_t>(writers, 1);
+  shared.generic_plans = true;
+  return shared;
+}
 
 PooledConnection::PooledConnection(Pool* pool, std::unique_ptr<internal::PoolEntry> entry)
     : pool_(pool), entry_(std::move(entry)) {}
@@ -103,7 +125,8 @@ Pool::Pool(PoolOptions options) : options_(std::move(options)) {
   const Status valid = ValidateOptions(options_);
   if (!valid.ok()) throw std::invalid_argument(valid.message());
   auto conninfo = OverrideConninfo(
-      options_.dsn, {{"connect_timeout", ConnectTimeoutSeconds(options_.connect_timeout)}});
+      options_.dsn, {{"connect_timeout", ConnectTimeoutSeconds(options_.connect_timeout)},
+                     {"options", SessionOptions(options_)}});
   conninfo_ = std::move(conninfo).value();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "market/common/log.hpp"
@@ -35,25 +36,28 @@ const char* IsolationSql(Isolation isolation) {
   return "READ COMMITTED";
 }
 
-// One round trip fixes the transaction's mode before fn runs. The isolation level is always
-// stated: a role-level default_transaction_isolation must not silently change the semantics.
-// Without a deadline the pool's default bounds each statement, so none runs unbounded.
-std::string SetupSql(const TxOptions& options, std::chrono::milliseconds default_timeout,
-                     Clock::time_point now) {
-  std::string sql = "SET TRANSACTION ISOLATION LEVEL ";
-  sql += IsolationSql(options.isolation);
-  sql += options.read_only ? " READ ONLY" : " READ WRITE";
-  auto timeout = default_timeout;
+// What this transaction needs beyond the settings every pooled session starts with (Pool:
+// read committed, read write, the pool's statement_timeout, its plan mode), as one round trip,
+// or "" when it needs nothing. The isolation level and access mode are set for the session
+// when it opens, over any role-level default, so a role's settings never change them silently.
+std::string SetupSql(const TxOptions& options, Clock::time_point now) {
+  std::string sql;
+  auto add = [&sql](std::string_view statement) {
+    if (!sql.empty()) sql += "; ";
+    sql += statement;
+  };
+  if (options.isolation != Isolation::kReadCommitted || options.read_only) {
+    add(std::string("SET TRANSACTION ISOLATION LEVEL ") + IsolationSql(options.isolation) +
+        (options.read_only ? " READ ONLY" : " READ WRITE"));
+  }
   if (options.deadline != Clock::time_point::max()) {
-    timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - now);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - now);
+    // 0 would mean "no limit".
+    add("SET LOCAL statement_timeout = " + std::to_string(std::max<std::int64_t>(left.count(), 1)));
   }
-  // 0 would mean "no limit".
-  sql += "; SET LOCAL statement_timeout = " +
-         std::to_string(std::max<std::int64_t>(timeout.count(), 1));
   if (options.work_mem_kb > 0) {
-    sql += "; SET LOCAL work_mem = " + std::to_string(options.work_mem_kb);
+    add("SET LOCAL work_mem = " + std::to_string(options.work_mem_kb));
   }
-  if (options.generic_plans) sql += "; SET LOCAL plan_cache_mode = force_generic_plan";
   return sql;
 }
 
@@ -77,7 +81,9 @@ Attempt RunOnce(Pool& pool, const TxOptions& options,
   PooledConnection& connection = *acquired;
   try {
     pqxx::work work(*connection);
-    work.exec(SetupSql(options, pool.options().statement_timeout, Clock::now()));
+    if (const std::string setup = SetupSql(options, Clock::now()); !setup.empty()) {
+      work.exec(setup);
+    }
     Status status = body(work);
     if (!status.ok()) {
       try {

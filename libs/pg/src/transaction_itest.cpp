@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include <pqxx/pqxx>
+
 #include "market/testing/postgres.hpp"
 
 namespace {
@@ -102,9 +104,8 @@ TEST_CASE("a StatusOr transaction returns its value after commit", "[pg][tx]") {
   CHECK(missing.status() == market::NotFoundError("bid_id: no such bid"));
 }
 
-TEST_CASE(
-    "a transaction runs at the isolation level, access mode, work_mem and plan mode asked for",
-    "[pg][tx]") {
+TEST_CASE("a transaction runs at the isolation level, access mode and work_mem asked for",
+          "[pg][tx]") {
   Fixture f("tx_isolation", "CREATE TABLE t (id integer)");
   // The value of a setting as a transaction run with `options` sees it.
   auto setting = [&](TxOptions options, const std::string& name) {
@@ -125,10 +126,6 @@ TEST_CASE(
   CHECK(work_mem({.work_mem_kb = 65536}) == "64MB");
   CHECK(work_mem({}) == session_default);  // LOCAL: the next transaction has the default again
   CHECK(session_default != "64MB");
-
-  auto plans = [&](TxOptions options) { return setting(options, "plan_cache_mode"); };
-  CHECK(plans({.generic_plans = true}) == "force_generic_plan");
-  CHECK(plans({}) == "auto");
 
   const Status write = InTransaction(f.pool, {.read_only = true}, [](pqxx::work& work) {
     work.exec("INSERT INTO t VALUES (1)");
@@ -241,4 +238,63 @@ TEST_CASE("a transaction without a deadline is bounded by the pool's statement t
         });
     CHECK(slept.ok());
   }
+}
+
+// The value of `name` as a transaction with default options sees it.
+std::string DefaultSetting(Pool& pool, const std::string& name) {
+  auto value = InTransaction(pool, [&](pqxx::work& work) -> market::StatusOr<std::string> {
+    return work.exec_params1("SELECT current_setting($1)", name)[0].as<std::string>();
+  });
+  REQUIRE(value.ok());
+  return *value;
+}
+
+TEST_CASE("role-level defaults never change what a pooled transaction runs with", "[pg][tx]") {
+  market::testing::TestDatabase db = market::testing::CreateServiceDatabase("tx_role_defaults");
+  {
+    pqxx::connection admin(market::testing::PgAdminDsn());
+    pqxx::nontransaction alter(admin);
+    for (const char* setting :
+         {"default_transaction_isolation = 'serializable'", "default_transaction_read_only = on",
+          "statement_timeout = 0", "plan_cache_mode = force_custom_plan"}) {
+      alter.exec("ALTER ROLE " + alter.quote_name(db.role) + " SET " + setting);
+    }
+  }
+  Pool pool({.dsn = db.dsn, .max_connections = 1, .statement_timeout = 1500ms});
+  CHECK(DefaultSetting(pool, "transaction_isolation") == "read committed");
+  CHECK(DefaultSetting(pool, "transaction_read_only") == "off");
+  CHECK(DefaultSetting(pool, "statement_timeout") == "1500ms");
+  CHECK(DefaultSetting(pool, "plan_cache_mode") == "force_custom_plan");
+
+  SECTION("a transaction's own settings end with it") {
+    const Status own = InTransaction(
+        pool,
+        {.isolation = Isolation::kSerializable, .deadline = Clock::now() + 60s, .read_only = true},
+        [](pqxx::work& work) {
+          CHECK(work.exec1("SHOW transaction_isolation")[0].as<std::string>() == "serializable");
+          CHECK(work.exec1("SHOW transaction_read_only")[0].as<std::string>() == "on");
+          CHECK(work.exec1("SHOW statement_timeout")[0].as<std::string>() != "1500ms");
+          return OkStatus();
+        });
+    CHECK(own.ok());
+    CHECK(DefaultSetting(pool, "transaction_isolation") == "read committed");
+    CHECK(DefaultSetting(pool, "transaction_read_only") == "off");
+    CHECK(DefaultSetting(pool, "statement_timeout") == "1500ms");
+  }
+}
+
+TEST_CASE("a pool for batch writers plans every statement generically", "[pg][tx]") {
+  market::testing::TestDatabase db = market::testing::CreateServiceDatabase("tx_generic_plans");
+  Pool generic({.dsn = db.dsn, .max_connections = 1, .generic_plans = true});
+  Pool ordinary({.dsn = db.dsn, .max_connections = 1});
+  CHECK(DefaultSetting(generic, "plan_cache_mode") == "force_generic_plan");
+  CHECK(DefaultSetting(ordinary, "plan_cache_mode") == "auto");
+}
+
+TEST_CASE("a DSN's own session options are kept next to the pool's", "[pg][tx]") {
+  market::testing::TestDatabase db = market::testing::CreateServiceDatabase("tx_dsn_options");
+  Pool pool(
+      {.dsn = db.dsn + " options='-c application_name=market\\\\ probe'", .max_connections = 1});
+  CHECK(DefaultSetting(pool, "application_name") == "market probe");
+  CHECK(DefaultSetting(pool, "transaction_isolation") == "read committed");
 }

@@ -42,7 +42,19 @@ struct PoolOptions {
   // unbounded: a stuck query or a lock wait ends with deadline_exceeded instead of holding a
   // connection and a worker forever.
   std::chrono::milliseconds statement_timeout{5000};
+  // Every session of this pool plans each prepared statement once for any values
+  // (plan_cache_mode = force_generic_plan) instead of again at every execution. PostgreSQL plans
+  // a statement afresh for its values until a generic plan looks no dearer, and with array
+  // parameters (batches: "id = ANY ($1)", unnest) it often never does. Only for a pool whose
+  // statements all have a best plan that does not depend on their values: a batch writer's own.
+  bool generic_plans = false;
 };
+
+// The options of a pool of its own for `writers` batch writers (market/common/batch_combiner.hpp),
+// made from the service's: one connection per writer, so that no other call ever takes a
+// writer's connection, and generic plans, since a batch's statements take arrays and are planned
+// once for any.
+PoolOptions BatchWriterPoolOptions(PoolOptions shared, std::size_t writers);
 
 struct PoolStats {
   std::size_t max = 0, in_use = 0, idle = 0;

@@ -19,9 +19,11 @@
 //         return work.exec_params1(kInsertBid, job_id, amount)[0].as<std::int64_t>();
 //       });
 //
-// Every statement is bounded (SET LOCAL statement_timeout): by the time left before a finite
-// deadline, or else by the pool's default statement_timeout (PoolOptions). Running out of time
-// yields deadline_exceeded.
+// Every statement is bounded: by the time left before a finite deadline (SET LOCAL
+// statement_timeout), or else by the pool's default statement_timeout, which each pooled session
+// starts with (PoolOptions). Running out of time yields deadline_exceeded. A transaction that
+// asks for nothing but the sessions' defaults (read committed, read write, no deadline, the
+// session's work_mem) costs no round trip beyond BEGIN, its statements and COMMIT.
 #pragma once
 
 #include <chrono>
@@ -48,15 +50,8 @@ struct TxOptions {
   bool read_only = false;
   // Memory for each sort, hash and bitmap of this transaction's statements, in kB; 0 keeps the
   // session's (the server's default, 4 MB). For queries that gather many rows: a bitmap that
-  // outgrows it turns lossy, and every row on a lossy page is read and checked again. Set in
-  // the same round trip as the isolation level.
+  // outgrows it turns lossy, and every row on a lossy page is read and checked again.
   int work_mem_kb = 0;
-  // Plan each prepared statement once for any values (plan_cache_mode = force_generic_plan)
-  // instead of again at every execution. PostgreSQL plans a statement afresh for its values
-  // until a generic plan looks no dearer, and with array parameters (batches: "id = ANY ($1)",
-  // unnest) it often never does. Only for statements whose best plan does not depend on their
-  // values. Set in the same round trip as the isolation level.
-  bool generic_plans = false;
 };
 
 namespace internal {
