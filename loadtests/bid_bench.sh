@@ -25,7 +25,7 @@ redis_cache_port=${BENCH_REDIS_CACHE_PORT:-29580}
 work=$(mktemp -d)
 
 cleanup() {
-  "$repo/deploy/local/infra.sh" stop "$work/infra" >/dev/null 2>&1 || true
+  "$repo/deploy/local/infra.sh" remove "$work/infra" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -18,7 +18,7 @@ client_counts=${CLIENTS:-8 16 32}
 seconds=${SECONDS_PER_RUN:-10}
 pg_port=${PG_PORT:-29432}
 state=$(mktemp -d)
-trap '"$repo/deploy/local/infra.sh" stop "$state" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
+trap '"$repo/deploy/local/infra.sh" remove "$state" >/dev/null 2>&1 || true' EXIT
 
 "$repo/deploy/local/infra.sh" start "$state" "$pg_port" "${REDIS_PORT:-29379}" \
   "${REDIS_CACHE_PORT:-29380}" >/dev/null

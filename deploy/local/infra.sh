@@ -4,6 +4,7 @@
 #
 #   infra.sh start    STATE_DIR PG_PORT REDIS_EVENTS_PORT [REDIS_CACHE_PORT] [--secrets]
 #   infra.sh stop     STATE_DIR
+#   infra.sh remove   STATE_DIR   (stop, then delete the state directory and all its data)
 #   infra.sh redis-stop STATE_DIR [ROLE]
 #   infra.sh redis-start|redis-restart STATE_DIR PORT [ROLE]
 #
@@ -29,7 +30,7 @@
 set -euo pipefail
 
 pg_bin=/usr/lib/postgresql/15/bin
-cmd=${1:?usage: infra.sh start|stop|redis-stop|redis-start|redis-restart STATE_DIR ...}
+cmd=${1:?usage: infra.sh start|stop|remove|redis-stop|redis-start|redis-restart STATE_DIR ...}
 state_dir=${2:?state directory required}
 mkdir -p "$state_dir"
 state_dir=$(cd "$state_dir" && pwd)
@@ -237,6 +238,16 @@ case "$cmd" in
     stop_redis cache
     stop_redis events
     stop_pg
+    ;;
+  remove)
+    # A throwaway state directory (benchmarks, tests): the cluster may live under /tmp behind a
+    # link (pg_data_dir), which deleting the directory alone would leave behind.
+    stop_redis cache
+    stop_redis events
+    stop_pg
+    relocated=$(readlink "$state_dir/pg" 2>/dev/null || true)
+    case "$relocated" in /tmp/market-pg-*) rm -rf "$relocated" ;; esac
+    rm -rf "$state_dir"
     ;;
   redis-stop) stop_redis "${3:-events}" ;;
   redis-start) start_redis "${3:?redis port}" "${4:-events}" ;;

@@ -32,10 +32,7 @@ stop_stack() {
     done
   fi
   # The cluster may live under /tmp with a link from the state directory (infra.sh, as root).
-  local pg_dir
-  pg_dir=$(readlink "$state_dir/pg" 2>/dev/null || true)
-  [ -n "$pg_dir" ] && case "$pg_dir" in /tmp/market-pg-*) rm -rf "$pg_dir" ;; esac
-  rm -rf "$state_dir"
+  "$MARKET_SOURCE_DIR/deploy/local/infra.sh" remove "$state_dir" >/dev/null 2>&1 || true
 }
 trap stop_stack EXIT
 
