@@ -8,7 +8,6 @@
 #include "bid_proto.hpp"
 #include "bid_rules.hpp"
 #include "bidding_identity.hpp"
-#include "credit_ledger.hpp"
 #include "freelancer_languages.hpp"
 #include "market/common/text.hpp"
 #include "market/events/outbox.hpp"
@@ -78,10 +77,17 @@ StatusOr<BidPlacer::Answers> BidPlacer::PlaceInOneTransaction(const Batch& bids)
       pool_, pg::TxOptions{.deadline = deadline}, [&](pqxx::work& tx) -> StatusOr<Answers> {
         Answers answers(bids.size(), StatusOr<PlacedBidAnswer>(InternalError("bid not placed")));
         std::vector<std::string> job_ids;
-        for (const BidToPlace* bid : bids) job_ids.push_back(bid->job_id);
+        std::vector<std::string> freelancer_ids;
+        for (const BidToPlace* bid : bids) {
+          job_ids.push_back(bid->job_id);
+          freelancer_ids.push_back(bid->caller.subject);
+        }
         // FOR SHARE: a job event (closed, cancelled, filled) waits for these bids to commit and
-        // then sees them, so no bid lands on a job that stopped taking bids.
-        const std::unordered_map<std::string, JobCopy> jobs = LockJobsForBids(tx, job_ids);
+        // then sees them, so no bid lands on a job that stopped taking bids. The credit locks
+        // come in the same round trip, for every caller of the batch: a caller whose bid a rule
+        // then refuses gets no more than its month's grant, as reading its balance would give.
+        const std::unordered_map<std::string, JobCopy> jobs =
+            LockJobsAndCredits(tx, job_ids, freelancer_ids, period, policy_.monthly_allowance);
 
         std::vector<std::string> speakers_asked;
         for (const BidToPlace* bid : bids) {
@@ -130,9 +136,6 @@ StatusOr<BidPlacer::Answers> BidPlacer::PlaceInOneTransaction(const Batch& bids)
         }
         if (admitted.empty()) return answers;
 
-        std::vector<std::string> freelancer_ids;
-        for (const NewBid& bid : new_bids) freelancer_ids.push_back(bid.freelancer_id);
-        LockCreditsOf(tx, freelancer_ids, period, policy_.monthly_allowance);
         std::vector<PlacedBid> placed = InsertBids(tx, new_bids, period.StartDate());
 
         std::vector<v1::BidPlaced> events;

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "credit_lock_sql.hpp"
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
 
@@ -47,15 +48,19 @@ inline constexpr std::string_view kSelectBidForUpdate =
     "SELECT " MARKET_BID_COLUMNS
     ", '' AS reputation_key FROM bids b WHERE b.id = $1::uuid FOR UPDATE";
 
-inline constexpr std::string_view kSelectJobsForShare =
+// The main query locks the jobs; the credit locks come after it, when PostgreSQL runs the
+// data-modifying WITH to completion. No transaction takes a job lock while it holds a credit
+// lock, so neither order could deadlock.
+inline constexpr std::string_view kLockJobsAndCredits =
+    "WITH grants AS (" MARKET_CREDIT_LOCK_AND_GRANT("$2", "$3", "$4") ") "
     "SELECT " MARKET_JOB_COLUMNS
     "FROM jobs j WHERE j.id = ANY ($1::uuid[]) ORDER BY j.id FOR SHARE";
 
 // A batch of new bids, one per freelancer (the batch's rule, so the balances do not interact),
 // each row of the input arrays one bid, numbered by `ord`. ON CONFLICT on the partial unique
 // index: a concurrent twin waits for the first insert's transaction and then inserts nothing.
-// The statement's snapshot is taken after LockCreditsOf, so each balance counts every committed
-// spend of its freelancer. Milestones travel as one array literal per bid, cast here.
+// The statement's snapshot is taken after LockJobsAndCredits, so each balance counts every
+// committed spend of its freelancer. Milestones travel as one array literal per bid, cast here.
 inline constexpr std::string_view kInsertBids = R"(
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
@@ -332,10 +337,14 @@ void SetJobStatus(pqxx::work& tx, const std::string& job_id, const std::string& 
   pg::Exec(tx, kSetJobStatus, job_id, status);
 }
 
-std::unordered_map<std::string, JobCopy> LockJobsForBids(pqxx::work& tx,
-                                                         const std::vector<std::string>& job_ids) {
+std::unordered_map<std::string, JobCopy> LockJobsAndCredits(
+    pqxx::work& tx, const std::vector<std::string>& job_ids,
+    const std::vector<std::string>& freelancer_ids, const CreditPeriod& period,
+    std::int64_t monthly_allowance) {
   std::unordered_map<std::string, JobCopy> jobs;
-  for (const pqxx::row& row : pg::Exec(tx, kSelectJobsForShare, pg::ToArrayLiteral(job_ids))) {
+  for (const pqxx::row& row :
+       pg::Exec(tx, kLockJobsAndCredits, pg::ToArrayLiteral(job_ids),
+                pg::ToArrayLiteral(freelancer_ids), period.StartDate(), monthly_allowance)) {
     JobCopy job = ReadJob(row);
     std::string id = job.id;
     jobs.emplace(std::move(id), std::move(job));

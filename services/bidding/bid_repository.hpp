@@ -14,6 +14,7 @@
 #include <pqxx/transaction>
 
 #include "bid_terms.hpp"
+#include "credit_policy.hpp"
 #include "job_copy.hpp"
 
 namespace market::bidding {
@@ -49,10 +50,14 @@ struct RevisionRecord {
 enum class RowLock { kNone, kShare, kUpdate };
 
 std::optional<JobCopy> FindJob(pqxx::work& tx, const std::string& job_id, RowLock lock);
-// The jobs of a batch of bids that exist, by id, share-locked in id order (so that batches and
-// single calls cannot deadlock on them). `job_ids` must be UUIDs; repeats are fine.
-std::unordered_map<std::string, JobCopy> LockJobsForBids(pqxx::work& tx,
-                                                         const std::vector<std::string>& job_ids);
+// For a batch of bids, in one round trip: the jobs that exist, by id, share-locked in id order
+// (so that batches and single calls cannot deadlock on them); then the credit locks of the
+// freelancers, with their month grants (LockCredits in credit_ledger.hpp). Both id lists must be
+// UUIDs; repeats are fine.
+std::unordered_map<std::string, JobCopy> LockJobsAndCredits(
+    pqxx::work& tx, const std::vector<std::string>& job_ids,
+    const std::vector<std::string>& freelancer_ids, const CreditPeriod& period,
+    std::int64_t monthly_allowance);
 // Sets the status of bidding's copy (accepting a bid fills the job at once).
 void SetJobStatus(pqxx::work& tx, const std::string& job_id, const std::string& status);
 
@@ -76,7 +81,7 @@ struct PlacedBid {
 };
 
 // In one statement, for each bid: the month's balance of its freelancer (read under
-// LockCreditsOf), and when it covers bid.credits_spent, the new active bid, its first revision
+// LockJobsAndCredits), and when it covers bid.credits_spent, the new active bid, its first revision
 // and the spend entry of month `period_start` ("2026-12-01"). One answer per bid, in order. The
 // freelancers must be distinct: a balance counts no other bid of the same statement.
 std::vector<PlacedBid> InsertBids(pqxx::work& tx, const std::vector<NewBid>& bids,

@@ -1,4 +1,5 @@
 #include "credit_ledger.hpp"
+#include "credit_lock_sql.hpp"
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
 
@@ -7,22 +8,7 @@
 namespace market::bidding {
 namespace {
 
-// The locks are transaction-level advisory locks in the two-key space (the outbox relay uses the
-// one-key space), keyed by schema, freelancer and month; a hash collision only makes two
-// freelancers wait for each other. Taken in key order, so that two transactions locking several
-// freelancers cannot deadlock (the sort runs before the volatile lock calls of the subquery's
-// select list), and in the FROM clause, so before the insert runs; the grant row's unique
-// index settles concurrent first uses.
-inline constexpr std::string_view kLockAndGrant = R"(
-  INSERT INTO credit_entries (freelancer_id, period, kind, credits)
-  SELECT locked.freelancer_id, $2::date, 'monthly_grant', $3::bigint
-  FROM (SELECT f.freelancer_id, pg_advisory_xact_lock(1651074404, f.lock_key)
-        FROM (SELECT DISTINCT id AS freelancer_id,
-                     hashtext(current_schema() || '/' || id::text || '/' || $2::date::text)
-                       AS lock_key
-              FROM unnest($1::uuid[]) AS id) AS f
-        ORDER BY f.lock_key, f.freelancer_id) AS locked
-  ON CONFLICT (freelancer_id, period) WHERE kind = 'monthly_grant' DO NOTHING)";
+inline constexpr std::string_view kLockAndGrant = MARKET_CREDIT_LOCK_AND_GRANT("$1", "$2", "$3");
 
 inline constexpr std::string_view kRefundJob = R"(
   INSERT INTO credit_entries (freelancer_id, period, kind, credits, bid_id, job_id)
@@ -47,13 +33,8 @@ inline constexpr std::string_view kMonthEntries = R"(
 
 void LockCredits(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
                  std::int64_t monthly_allowance) {
-  LockCreditsOf(tx, {freelancer_id}, period, monthly_allowance);
-}
-
-void LockCreditsOf(pqxx::work& tx, const std::vector<std::string>& freelancer_ids,
-                   const CreditPeriod& period, std::int64_t monthly_allowance) {
-  pg::Exec(tx, kLockAndGrant, pg::ToArrayLiteral(freelancer_ids), period.StartDate(),
-           monthly_allowance);
+  pg::Exec(tx, kLockAndGrant, pg::ToArrayLiteral(std::vector<std::string>{freelancer_id}),
+           period.StartDate(), monthly_allowance);
 }
 
 std::size_t RefundJob(pqxx::work& tx, const std::string& job_id, const CreditPeriod& period) {

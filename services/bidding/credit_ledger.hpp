@@ -28,12 +28,10 @@ struct CreditEntryRecord {
 
 // Takes the freelancer's credit lock for the month until the transaction ends, so that
 // concurrent spends of one freelancer queue up and each sees the others' entries, and grants the
-// month's allowance if this is the freelancer's first entry of `period`. One round trip.
+// month's allowance if this is the freelancer's first entry of `period`. One round trip. A
+// PlaceBid batch takes the locks of all its freelancers with its jobs (LockJobsAndCredits).
 void LockCredits(pqxx::work& tx, const std::string& freelancer_id, const CreditPeriod& period,
                  std::int64_t monthly_allowance);
-// LockCredits for several freelancers (UUIDs) in one round trip; each lock is held once.
-void LockCreditsOf(pqxx::work& tx, const std::vector<std::string>& freelancer_ids,
-                   const CreditPeriod& period, std::int64_t monthly_allowance);
 
 // Returns the credits of every bid on the job that cost any, into the month of `period`; a bid
 // is refunded at most once however often this runs. Returns how many bids were refunded.
