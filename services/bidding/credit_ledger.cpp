@@ -1,9 +1,10 @@
 #include "credit_ledger.hpp"
+
+#include <string_view>
+
 #include "credit_lock_sql.hpp"
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
-
-#include <string_view>
 
 namespace market::bidding {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "market/pg/arrays.hpp"
 #include "market/pg/prepared.hpp"
+#include "tax_standing_sql.hpp"
 
 namespace market::escrow {
 namespace {
@@ -92,11 +93,14 @@ inline constexpr std::string_view kMarkCompleted = R"(
   UPDATE contracts SET state = 'completed'
   WHERE id = ANY ($1::uuid[]) AND state = 'active' AND kind = 'fixed_price')";
 
-// The contracts of a batch, locked in id order (ORDER BY runs before the row locks), and the
-// transaction's start on database time.
-inline constexpr std::string_view kLockContracts = R"(
-  SELECT (extract(epoch FROM now()) * 1000000)::bigint AS now_micros, {columns}
-  FROM contracts c WHERE c.id = ANY ($1::uuid[]) ORDER BY c.id FOR UPDATE)";
+// The contracts of a batch, locked in id order (ORDER BY runs before the row locks), with the
+// transaction's start on database time and each freelancer's tax standing (only the contracts
+// are locked: a tax profile changes without them).
+inline constexpr std::string_view kLockContracts =
+    "SELECT (extract(epoch FROM now()) * 1000000)::bigint AS now_micros, {columns}, tax.* "
+    "FROM contracts c LEFT JOIN LATERAL (" MARKET_TAX_STANDING_SQL(
+        "c.freelancer_id", "c.freelancer_country") ") AS tax ON true "
+    "WHERE c.id = ANY ($1::uuid[]) ORDER BY c.id FOR UPDATE OF c";
 
 inline constexpr std::string_view kWriteContractState = R"(
   UPDATE contracts SET state = $2::text, ended_by = $3::text,
@@ -289,6 +293,8 @@ LockedContracts LockContracts(pqxx::work& tx, const std::vector<ContractToLock>&
     locked.now_micros = row["now_micros"].as<std::int64_t>();
     by_id.emplace(row["id"].as<std::string>(), locked.contracts.size());
     locked.contracts.push_back(ReadContract(row));
+    ContractRecord& contract = locked.contracts.back();
+    contract.freelancer_tax = ReadTaxStanding(row, contract.freelancer_country);
   }
   if (locked.contracts.empty()) return locked;
   for (const auto& row :

@@ -17,6 +17,8 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "tax_profiles.hpp"
+
 namespace market::escrow {
 
 struct MilestoneRecord {
@@ -71,6 +73,9 @@ struct ContractRecord {
   // By position: all of the contract's, except where a reader says it loaded fewer
   // (LockContracts with only_milestone_id).
   std::vector<MilestoneRecord> milestones;
+  // The freelancer's tax standing, read with the contract by LockContracts (a batch's releases
+  // need it, and one statement reads it for all of them); empty where a reader did not.
+  std::optional<TaxStanding> freelancer_tax;
 };
 
 struct FxRateRecord {

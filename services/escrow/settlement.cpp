@@ -16,7 +16,9 @@ StatusOr<PlannedRelease> PlanReleaseOf(pqxx::work& tx, const ContractRecord& con
   }
   // Withholding follows the freelancer's tax status at the moment of release (money rule 6:
   // its leg is part of the release's one transfer).
-  const TaxStanding tax = TaxStandingOf(tx, contract.freelancer_id, contract.freelancer_country);
+  const TaxStanding tax = contract.freelancer_tax ? *contract.freelancer_tax
+                                                  : TaxStandingOf(tx, contract.freelancer_id,
+                                                                  contract.freelancer_country);
   MARKET_ASSIGN_OR_RETURN(ReleasePlan plan, PlanRelease(contract, gross, tax.withholding_bps));
   TransferSpec transfer{.kind = "release",
                         .contract_id = contract.id,

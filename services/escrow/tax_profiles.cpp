@@ -1,21 +1,12 @@
 #include "tax_profiles.hpp"
 
 #include "market/pg/prepared.hpp"
+#include "tax_standing_sql.hpp"
 
 namespace market::escrow {
 namespace {
 
-// One round trip: the profile (if any) picks country and effective form, the rule table the
-// rate; the country's own row wins over '*'.
-inline constexpr std::string_view kStanding = R"(
-  WITH s AS (
-    SELECT COALESCE(p.country, $2) AS country,
-           CASE WHEN p.verified_at IS NOT NULL THEN p.form_kind ELSE 'none' END AS form_kind
-    FROM (SELECT 1) AS one LEFT JOIN tax_profiles p ON p.account_id = $1::uuid)
-  SELECT s.country, s.form_kind, r.rate_bps, r.payouts_need_form
-  FROM s JOIN withholding_rules r ON r.form_kind = s.form_kind AND r.country IN (s.country, '*')
-  ORDER BY r.country = '*'
-  LIMIT 1)";
+inline constexpr std::string_view kStanding = MARKET_TAX_STANDING_SQL("$1::uuid", "$2");
 
 inline constexpr std::string_view kSelectProfile = R"(
   SELECT account_id::text AS account_id, country, form_kind, taxpayer_reference,
@@ -50,19 +41,24 @@ TaxProfileRecord ProfileFrom(const pqxx::row& row) {
 
 }  // namespace
 
-TaxStanding TaxStandingOf(pqxx::work& tx, const std::string& account_id,
-                          const std::string& fallback_country) {
-  const pqxx::result rows = pg::Exec(tx, kStanding, account_id, fallback_country);
+TaxStanding ReadTaxStanding(const pqxx::row& row, const std::string& fallback_country) {
   TaxStanding standing;
   standing.country = fallback_country;
   standing.form_kind = "none";
-  if (rows.empty()) return standing;  // only when an operator deleted the '*' rows
-  standing.country = rows[0]["country"].as<std::string>();
-  standing.form_kind = rows[0]["form_kind"].as<std::string>();
-  standing.withholding_bps = rows[0]["rate_bps"].as<std::int32_t>();
+  if (row["tax_rate_bps"].is_null()) return standing;  // no rule row at all
+  standing.country = row["tax_country"].as<std::string>();
+  standing.form_kind = row["tax_form_kind"].as<std::string>();
+  standing.withholding_bps = row["tax_rate_bps"].as<std::int32_t>();
   standing.payouts_blocked =
-      standing.form_kind == "none" && rows[0]["payouts_need_form"].as<bool>();
+      standing.form_kind == "none" && row["tax_payouts_need_form"].as<bool>();
   return standing;
+}
+
+TaxStanding TaxStandingOf(pqxx::work& tx, const std::string& account_id,
+                          const std::string& fallback_country) {
+  const pqxx::result rows = pg::Exec(tx, kStanding, account_id, fallback_country);
+  if (rows.empty()) return {.country = fallback_country, .form_kind = "none"};
+  return ReadTaxStanding(rows[0], fallback_country);
 }
 
 std::optional<TaxProfileRecord> FindTaxProfile(pqxx::work& tx, const std::string& account_id) {

@@ -30,6 +30,9 @@ struct TaxStanding {
 
 TaxStanding TaxStandingOf(pqxx::work& tx, const std::string& account_id,
                           const std::string& fallback_country);
+// The standing of a row that MARKET_TAX_STANDING_SQL (tax_standing_sql.hpp) filled; its columns
+// all null (a LEFT JOIN that found no rule) give the fallback country with no withholding.
+TaxStanding ReadTaxStanding(const pqxx::row& row, const std::string& fallback_country);
 
 struct TaxProfileRecord {
   std::string account_id;
